@@ -1,0 +1,172 @@
+// Transcript events: the product (HOUSE-STYLE rule 8). The CLI, the stored result, the WebSocket
+// stream and the web page all carry exactly these objects, in this order.
+//
+// Invariants: `seq` counts from 1 without gaps within one probe; `ms` is milliseconds since the
+// probe started and never decreases; `text` fields hold what was sent or received, decoded as
+// UTF-8 (invalid bytes become U+FFFD) and never escaped; when the bytes were not printable UTF-8
+// the exact bytes are kept in `raw` (base64). Escaping for display is the renderer's job
+// (see display-text.ts).
+import { Type, type Static } from '@sinclair/typebox';
+import { VectorResult, DeliveryResult, Verdict, Resolution } from './results.js';
+
+/** Which part of the probe an event belongs to. */
+export const Phase = Type.Union(
+  ['resolve', 'connect', 'greeting', 'ehlo', 'starttls', 'control', 'vector', 'delivery', 'quit', 'done'].map((p) =>
+    Type.Literal(p),
+  ),
+);
+export type Phase = Static<typeof Phase>;
+
+const base = {
+  seq: Type.Integer({ minimum: 1 }),
+  ms: Type.Integer({ minimum: 0 }),
+};
+
+/** Vector or control this line belongs to (its key, e.g. "R05" or "R05@mx.example.com"). */
+const vectorRef = { vector: Type.Optional(Type.String()) };
+
+export const TlsDetails = Type.Object({
+  protocol: Type.Union([Type.String(), Type.Null()]),
+  cipher: Type.Union([Type.String(), Type.Null()]),
+  /** Whether the chain verified against the system's trust store. */
+  authorized: Type.Boolean(),
+  /** OpenSSL's reason when not authorized, e.g. CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT. */
+  authorizationError: Type.Union([Type.String(), Type.Null()]),
+  /** Result of checking the certificate against the host name we expected (null: no name to check). */
+  hostnameMatch: Type.Union([Type.Boolean(), Type.Null()]),
+  hostnameError: Type.Union([Type.String(), Type.Null()]),
+  servername: Type.Union([Type.String(), Type.Null()]),
+  certificate: Type.Union([
+    Type.Null(),
+    Type.Object({
+      subject: Type.String(),
+      issuer: Type.String(),
+      subjectAltNames: Type.Array(Type.String()),
+      validFrom: Type.String(),
+      validTo: Type.String(),
+      fingerprint256: Type.String(),
+      selfSigned: Type.Boolean(),
+    }),
+  ]),
+});
+export type TlsDetails = Static<typeof TlsDetails>;
+
+export const CommandEvent = Type.Object({
+  ...base,
+  type: Type.Literal('command'),
+  phase: Phase,
+  tls: Type.Boolean(),
+  /** The line as written, without its CRLF. Several lines when pipelined are several events. */
+  text: Type.String(),
+  ...vectorRef,
+});
+
+export const ReplyEvent = Type.Object({
+  ...base,
+  type: Type.Literal('reply'),
+  phase: Phase,
+  tls: Type.Boolean(),
+  code: Type.Integer({ minimum: 200, maximum: 599 }),
+  /** RFC 3463 enhanced status code from the first line, when present ("5.7.1"). */
+  enhanced: Type.Optional(Type.String()),
+  /** Every line of the reply as received, code included ("250-PIPELINING"). */
+  lines: Type.Array(Type.String()),
+  /** Exact bytes (base64) when a line was not printable UTF-8. */
+  raw: Type.Optional(Type.String()),
+  /** Milliseconds from the command being written (or the connection opening) to the reply's end. */
+  elapsedMs: Type.Integer({ minimum: 0 }),
+  /** Irregularities that did not stop parsing: bare-lf, long-line, unsolicited. */
+  flags: Type.Array(Type.String()),
+  ...vectorRef,
+});
+
+export const InfoEvent = Type.Object({
+  ...base,
+  type: Type.Literal('info'),
+  phase: Phase,
+  /** Stable code for what happened (connecting, connected, tls-established, closed, ...). */
+  code: Type.String(),
+  text: Type.String(),
+  ...vectorRef,
+});
+
+export const ErrorEvent = Type.Object({
+  ...base,
+  type: Type.Literal('error'),
+  phase: Phase,
+  /** A code from the error registry (error-codes.ts). */
+  code: Type.String(),
+  /** Whose fault: ours (configuration, policy, deadline) or the server's (protocol, network). */
+  side: Type.Union([Type.Literal('ours'), Type.Literal('server')]),
+  text: Type.String(),
+  /** The first bytes that caused it (base64), kept as evidence when the server misbehaved. */
+  evidence: Type.Optional(Type.String()),
+  ...vectorRef,
+});
+
+export const TlsEvent = Type.Object({
+  ...base,
+  type: Type.Literal('tls'),
+  phase: Phase,
+  details: TlsDetails,
+});
+
+/** Progress marker: a vector or control is about to be tested ("vector 7 of 17"). */
+export const VectorStartEvent = Type.Object({
+  ...base,
+  type: Type.Literal('vector-start'),
+  vector: Type.String(),
+  index: Type.Integer({ minimum: 1 }),
+  total: Type.Integer({ minimum: 1 }),
+});
+
+export const VectorResultEvent = Type.Object({
+  ...base,
+  type: Type.Literal('vector-result'),
+  result: VectorResult,
+});
+
+export const DeliveryEvent = Type.Object({
+  ...base,
+  type: Type.Literal('delivery'),
+  result: DeliveryResult,
+});
+
+export const ResolutionEvent = Type.Object({
+  ...base,
+  type: Type.Literal('resolution'),
+  resolution: Resolution,
+});
+
+export const VerdictEvent = Type.Object({
+  ...base,
+  type: Type.Literal('verdict'),
+  verdict: Verdict,
+});
+
+export const ProbeEvent = Type.Union([
+  ResolutionEvent,
+  InfoEvent,
+  ErrorEvent,
+  CommandEvent,
+  ReplyEvent,
+  TlsEvent,
+  VectorStartEvent,
+  VectorResultEvent,
+  DeliveryEvent,
+  VerdictEvent,
+]);
+export type ProbeEvent = Static<typeof ProbeEvent>;
+export type CommandEvent = Static<typeof CommandEvent>;
+export type ReplyEvent = Static<typeof ReplyEvent>;
+export type InfoEvent = Static<typeof InfoEvent>;
+export type ErrorEvent = Static<typeof ErrorEvent>;
+export type TlsEvent = Static<typeof TlsEvent>;
+export type VectorStartEvent = Static<typeof VectorStartEvent>;
+export type VectorResultEvent = Static<typeof VectorResultEvent>;
+export type DeliveryEvent = Static<typeof DeliveryEvent>;
+export type ResolutionEvent = Static<typeof ResolutionEvent>;
+export type VerdictEvent = Static<typeof VerdictEvent>;
+
+/** An event before the transcript stamps it with seq and ms. */
+export type EventBody = ProbeEvent extends infer E ? (E extends ProbeEvent ? Omit<E, 'seq' | 'ms'> : never) : never;

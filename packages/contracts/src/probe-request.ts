@@ -1,0 +1,28 @@
+// The options of one probe, as the CLI flags and the REST body name them (DESIGN.md, "Contracts").
+import { Type, type Static } from '@sinclair/typebox';
+
+export const SUITES = ['quick', 'standard', 'thorough'] as const;
+export const TLS_MODES = ['auto', 'starttls', 'implicit', 'none'] as const;
+
+/** Which vectors run: quick = R01 + controls; standard = nmap's set + R02, R04, R07; thorough = all, per local name. */
+export const Suite = Type.Union(SUITES.map((s) => Type.Literal(s)));
+export type Suite = Static<typeof Suite>;
+
+/** auto: STARTTLS when offered, implicit TLS on 465; starttls: required; implicit: TLS from the first byte; none: plain. */
+export const TlsMode = Type.Union(TLS_MODES.map((m) => Type.Literal(m)));
+export type TlsMode = Static<typeof TlsMode>;
+
+/** The request as it was run (defaults filled in). */
+export const ProbeRequest = Type.Object({
+  target: Type.String({ minLength: 1, maxLength: 320 }),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  suite: Suite,
+  tls: TlsMode,
+  helo: Type.String(),
+  testDomain: Type.String(),
+  sendMessage: Type.Boolean(),
+  to: Type.Optional(Type.String()),
+  timeoutSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  sourceAddress: Type.Optional(Type.String()),
+});
+export type ProbeRequest = Static<typeof ProbeRequest>;

@@ -1,0 +1,42 @@
+// The registry of verdict reason codes: each names one piece of evidence or one cause of an
+// "could not tell". docs/error-codes.md lists them too, and a test keeps the two in step.
+
+export const REASON_CODES = {
+  // Findings
+  'strong-accepted': 'A strong relay vector was accepted: the server took responsibility for a foreign domain.',
+  'weak-accepted': 'Only weak vectors were accepted; such forms are often a local user accepted and bounced later.',
+  'controls-discriminate': 'The controls show the server refuses recipients it cannot deliver, so acceptance means relaying.',
+  'accepts-everything': 'The server accepted a recipient in a domain that cannot exist (.invalid): it answers 250 to anything.',
+  'catch-all': 'The server accepted a nonexistent local mailbox (catch-all).',
+  'message-accepted': 'A test message was accepted at end of data.',
+  'message-refused': 'The test message was refused.',
+  'all-refused': 'Every relay vector was refused.',
+  'auth-required': 'The server requires authentication before relaying.',
+  'postmaster-refused': 'The server refused postmaster, which RFC 5321 requires it to accept.',
+  'rcpt-252': 'The server answered 252 at RCPT, a code defined for VRFY.',
+  'internal-vantage': 'The target shares a private network with the prober: the result reflects the internal policy, not what the internet sees.',
+  'no-local-name': 'No host name of the server was known, so vectors that need one were not run.',
+  'tls-problem': 'The TLS certificate has a problem.',
+  // Causes of "could not tell"
+  greylisting: 'The server deferred recipients with a greylisting reply; retry after the greylist delay.',
+  deferred: 'The server deferred recipients with a temporary (4xx) reply.',
+  tarpit: 'The server answered too slowly (a tarpit, or a very slow server).',
+  'error-limit': 'The server closed the session for too many errors.',
+  'rate-limited': 'The server limited our rate or connections.',
+  'test-domain-refused': 'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain).',
+  blocklisted: 'The server refused our address or sender outright (a blocklist or reputation refusal).',
+  'sender-refused': 'The server refused every sender we tried.',
+  'connection-lost': 'The connection was lost before every vector got an answer.',
+  'not-run': 'Some vectors were not run.',
+  'starttls-unavailable': 'TLS was required but could not be established.',
+  'probe-deadline': 'The whole-probe deadline passed.',
+  // Unreachable
+  'dns-failed': 'The name could not be resolved to a mail server address.',
+  'null-mx': 'The domain publishes a null MX: it accepts no mail.',
+  'address-refused': 'Every address of the target is refused by the address policy.',
+  'connect-failed': 'No TCP connection could be opened to any address.',
+  'port-25-blocked': 'Outbound port 25 is blocked by most cloud providers and many ISPs; try from another network.',
+  'no-service': 'The server greeted with 554/521 or never completed a greeting: no SMTP service for us.',
+} as const satisfies Record<string, string>;
+
+export type ReasonCode = keyof typeof REASON_CODES;
