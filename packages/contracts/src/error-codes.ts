@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   'greeting-timeout': { side: 'server', description: 'No complete greeting in time: possibly a tarpit; RFC 5321 lets servers take 5 minutes.' },
   'reply-timeout': { side: 'server', description: 'No complete reply within the per-reply timeout.' },
   'probe-deadline': { side: 'ours', description: 'The whole-probe deadline passed; remaining vectors were not run.' },
+  'probe-aborted': { side: 'ours', description: 'The probe was stopped (Ctrl-C or server shutdown) before it finished.' },
   'malformed-reply': { side: 'server', description: 'A reply line does not follow the RFC 5321 grammar (3 digits, then space, hyphen or end of line).' },
   'line-too-long': { side: 'server', description: 'A reply line exceeded the line cap without ending.' },
   'reply-too-large': { side: 'server', description: 'A reply exceeded the size or line-count cap.' },

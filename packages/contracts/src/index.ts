@@ -6,3 +6,7 @@ export * from './error-codes.js';
 export * from './reason-codes.js';
 export * from './display-text.js';
 export * from './enhanced-status.js';
+
+/** The relayprobe release these packages belong to. */
+export const RELAYPROBE_VERSION = '0.1.0';
+export * from './validators.js';

@@ -30,6 +30,9 @@ export const REASON_CODES = {
   'not-run': 'Some vectors were not run.',
   'starttls-unavailable': 'TLS was required but could not be established.',
   'probe-deadline': 'The whole-probe deadline passed.',
+  'probe-aborted': 'The probe was stopped before it finished.',
+  'protocol-error': 'The server broke the SMTP protocol (malformed reply or a size cap exceeded); the session was ended.',
+  'helo-refused': 'The server refused both EHLO and HELO.',
   // Unreachable
   'dns-failed': 'The name could not be resolved to a mail server address.',
   'null-mx': 'The domain publishes a null MX: it accepts no mail.',

@@ -5,7 +5,7 @@ import { ProbeRequest } from './probe-request.js';
 import { ProbeEvent, TlsDetails } from './events.js';
 import { DeliveryResult, Resolution, VectorResult, Verdict } from './results.js';
 
-export const RESULT_SCHEMA_VERSION = 1;
+export const RESULT_SCHEMA_VERSION = 1 as const;
 
 export const ProbeStatus = Type.Union([Type.Literal('running'), Type.Literal('complete'), Type.Literal('interrupted')]);
 export type ProbeStatus = Static<typeof ProbeStatus>;

@@ -1,1 +1,13 @@
-export {};
+export * from './engine-io.js';
+export * from './probe-session.js';
+export * from './transcript.js';
+export * from './reply-reader.js';
+export * from './smtp-commands.js';
+export * from './relay-vectors.js';
+export * from './test-plan.js';
+export * from './reply-judge.js';
+export * from './verdict.js';
+export * from './local-names.js';
+export * from './ehlo-reply.js';
+export * from './delivery-message.js';
+export * from './phases.js';

@@ -1,0 +1,159 @@
+// The verdict for the server (RELAY-TESTS.md §5): one code, one sentence on why, what to do next,
+// and the reasons that name the evidence. Pure: it reads vector results and session facts only.
+import {
+  REASON_CODES,
+  VERDICT_LABELS,
+  type DeliveryResult,
+  type Reason,
+  type ReasonCode,
+  type VectorResult,
+  type Verdict,
+  type VerdictCode,
+} from '@relayprobe/contracts';
+
+/** Why no vector could run at all, decided by the session. */
+export interface SessionFailure {
+  verdict: 'unreachable' | 'inconclusive';
+  reason: ReasonCode;
+  text: string;
+}
+
+export interface VerdictInput {
+  vectors: readonly VectorResult[];
+  delivery?: DeliveryResult | undefined;
+  /** Set when the probe never got to the relay tests. */
+  failure?: SessionFailure | undefined;
+  /** Probe-level causes seen along the way (tarpit, error-limit, probe-deadline, ...). */
+  causes: readonly ReasonCode[];
+  /** Target and prober share a private network (RELAY-TESTS.md §5, "Vantage point"). */
+  internalVantage: boolean;
+  testDomain: string;
+}
+
+const REFUSALS = new Set(['relay-denied', 'auth-required', 'denied', 'sender-refused', 'domain-refused']);
+const keys = (results: readonly VectorResult[]) => results.map((r) => r.key);
+const reason = (code: ReasonCode, text: string = REASON_CODES[code], vectors?: string[]): Reason =>
+  vectors && vectors.length > 0 ? { code, text, vectors } : { code, text };
+
+function make(code: VerdictCode, summary: string, advice: string, reasons: Reason[]): Verdict {
+  return { code, label: VERDICT_LABELS[code], summary, advice, reasons };
+}
+
+const list = (ids: string[]) => (ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 4).join(', ')} and ${ids.length - 4} more`);
+
+/** Decide the verdict from the evidence. */
+export function decideVerdict(input: VerdictInput): Verdict {
+  const context: Reason[] = input.internalVantage ? [reason('internal-vantage')] : [];
+  if (input.failure) {
+    const advice =
+      input.failure.verdict === 'unreachable'
+        ? 'Check the name and port; if the connection timed out, outbound port 25 is often blocked by cloud providers and ISPs, so try from another network.'
+        : 'Run the test again later or with a longer --timeout; the transcript shows where the session stopped.';
+    const extra = input.failure.reason === 'connect-failed' ? [reason('port-25-blocked')] : [];
+    return make(input.failure.verdict, input.failure.text, advice, [reason(input.failure.reason, input.failure.text), ...extra, ...context]);
+  }
+
+  const vectors = input.vectors.filter((r) => r.weight !== 'control');
+  const control = (id: string) => input.vectors.find((r) => r.id === id);
+  const c1 = control('C1');
+  const c2 = control('C2');
+  const c3 = control('C3');
+  const strong = vectors.filter((r) => r.weight === 'strong' && r.outcome === 'accepted');
+  const weak = vectors.filter((r) => r.weight === 'weak' && r.outcome === 'accepted');
+  const controlReasons: Reason[] = [];
+  if (c1 && REFUSALS.has(c1.outcome)) controlReasons.push(reason('postmaster-refused', undefined, [c1.key]));
+  if (c2?.outcome === 'accepted') controlReasons.push(reason('catch-all', undefined, [c2.key]));
+  const rcpt252 = input.vectors.filter((r) => r.flags.includes('rcpt-252'));
+  if (rcpt252.length > 0) controlReasons.push(reason('rcpt-252', undefined, keys(rcpt252)));
+
+  if (strong.length > 0 || weak.length > 0) {
+    const acceptedReason =
+      strong.length > 0
+        ? reason('strong-accepted', `Accepted: ${list(keys(strong))} (${strong[0]?.name}).`, keys(strong))
+        : reason('weak-accepted', `Only weak forms accepted: ${list(keys(weak))}.`, keys(weak));
+    const delivery = input.delivery;
+    const deliveryReason = delivery
+      ? delivery.outcome === 'accepted'
+        ? [reason('message-accepted', `The test message was accepted at end of data${delivery.queueId ? ` (queued as ${delivery.queueId})` : ''}.`, [delivery.vector])]
+        : [reason('message-refused', `The test message was not accepted (${delivery.outcome}).`, [delivery.vector])]
+      : [];
+    const discriminates = [c2, c3].filter((c): c is VectorResult => c !== undefined && REFUSALS.has(c.outcome));
+
+    if (strong.length > 0 && delivery?.outcome === 'accepted') {
+      return make('open', `The server accepted and queued a message for a domain it does not serve (${strong[0]?.key}).`,
+        ADVICE.open, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
+    }
+    if (c3?.outcome === 'accepted') {
+      return make('accepts-all', 'The server accepted every recipient, even one in a domain that cannot exist, so accepting a relay recipient proves nothing on its own.',
+        ADVICE['accepts-all'], [reason('accepts-everything', undefined, [c3.key]), acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
+    }
+    if (strong.length > 0 && discriminates.length > 0 && !(delivery && delivery.outcome !== 'accepted')) {
+      return make('open', `The server accepted mail for a domain it does not serve (${list(keys(strong))}) while refusing recipients it cannot deliver.`,
+        ADVICE.open, [acceptedReason, reason('controls-discriminate', undefined, keys(discriminates)), ...controlReasons, ...context]);
+    }
+    const why =
+      strong.length === 0
+        ? 'The server accepted only address forms that are often a local user accepted and bounced later.'
+        : delivery && delivery.outcome !== 'accepted'
+          ? 'The server accepted a relay recipient but did not accept the test message.'
+          : 'The server accepted a relay recipient, but the controls did not complete, so it cannot be told apart from a server that accepts everything.';
+    return make('suspicious', why, ADVICE.suspicious, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
+  }
+
+  // Nothing accepted: closed only when every vector got an informative refusal.
+  const causes = new Map<ReasonCode, Set<string>>();
+  const addCause = (code: ReasonCode, key?: string) => {
+    const set = causes.get(code) ?? new Set<string>();
+    if (key) set.add(key);
+    causes.set(code, set);
+  };
+  for (const code of input.causes) addCause(code);
+  let informative = 0;
+  for (const r of vectors) {
+    if (r.flags.includes('blocklisted')) addCause('blocklisted', r.key);
+    else if (r.outcome === 'domain-refused') addCause('test-domain-refused', r.key);
+    else if (REFUSALS.has(r.outcome)) informative++;
+    else if (r.outcome === 'deferred') addCause(r.flags.includes('greylisting') ? 'greylisting' : r.flags.includes('rate-limited') ? 'rate-limited' : 'deferred', r.key);
+    else if (r.outcome === 'not-completed') addCause(r.flags.includes('tarpit') ? 'tarpit' : 'connection-lost', r.key);
+    else if (r.outcome === 'not-run' && r.flags.includes('no-local-name')) addCause('no-local-name', r.key);
+    else if (r.outcome === 'not-run') addCause(firstCause(r.flags) ?? 'not-run', r.key);
+  }
+  const blocking = [...causes.keys()].filter((c) => c !== 'no-local-name');
+  if (blocking.length === 0 && informative > 0) {
+    const auth = vectors.filter((r) => r.outcome === 'auth-required');
+    const reasons = [reason('all-refused', `All ${informative} relay vectors were refused.`)];
+    if (auth.length > 0) reasons.push(reason('auth-required', undefined, keys(auth)));
+    if (causes.has('no-local-name')) reasons.push(reason('no-local-name', undefined, [...(causes.get('no-local-name') ?? [])]));
+    return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.',
+      ADVICE.closed, [...reasons, ...controlReasons, ...context]);
+  }
+  const reasons = [...causes.entries()].map(([code, set]) =>
+    reason(code, code === 'test-domain-refused' ? testDomainText(input.testDomain) : REASON_CODES[code], [...set]),
+  );
+  const first = reasons.find((r) => r.code !== 'no-local-name') ?? reasons[0];
+  const summary = first ? `No relay vector was accepted, but the test could not finish: ${lowerFirst(first.text)}` : 'No relay vector got an answer.';
+  return make('inconclusive', summary, inconclusiveAdvice(blocking), [...reasons, ...controlReasons, ...context]);
+}
+
+const CAUSE_FLAGS: ReasonCode[] = ['probe-aborted', 'probe-deadline', 'tarpit', 'error-limit', 'rate-limited', 'starttls-unavailable', 'protocol-error', 'connection-lost'];
+const firstCause = (flags: string[]) => CAUSE_FLAGS.find((c) => flags.includes(c));
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const testDomainText = (domain: string) =>
+  `The server refused the test domain ${domain} itself (domain not found or null MX), which says nothing about relaying; use a real, mail-accepting domain you control that the target does not host (--test-domain).`;
+
+const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> = {
+  open: 'Restrict relaying to authenticated users and your own networks (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination; Exim: relay_from_hosts), then test again.',
+  'accepts-all':
+    'Run again with --send-message --to an address you control to see whether mail is really delivered; mail catchers, honeypots and accept-then-bounce servers answer like this.',
+  suspicious: 'Check whether such messages are delivered or bounced; run again with --send-message --to an address you control to confirm.',
+  closed: 'Nothing to fix. Test again after every change to the mail server configuration.',
+};
+
+function inconclusiveAdvice(causes: ReasonCode[]): string {
+  if (causes.includes('greylisting')) return 'Greylisting defers first attempts: run the test again after a few minutes.';
+  if (causes.includes('test-domain-refused')) return 'Run again with --test-domain set to a real domain you control that is hosted elsewhere.';
+  if (causes.includes('blocklisted')) return 'The server refused our address; run the test from another network or ask its operator.';
+  if (causes.includes('tarpit')) return 'The server answered slowly; run again with a longer --timeout.';
+  if (causes.includes('starttls-unavailable')) return 'Run again with --tls auto, or check the server’s TLS configuration.';
+  return 'Run the test again; the transcript shows which vectors did not get an answer and why.';
+}

@@ -1,0 +1,123 @@
+// What a caller (CLI, server) may ask of a probe, its defaults, and the validation every field
+// gets before anything is resolved or sent (SECURITY.md §2: user fields never reach the wire
+// unchecked; a bad field gets one sentence naming it).
+import { hostname } from 'node:os';
+import { SUITES, TLS_MODES, escapeForDisplay, type ProbeEvent, type ProbeRequest, type Suite, type TlsMode } from '@relayprobe/contracts';
+import { validateDomain, validateHeloName, validateMailbox } from '@relayprobe/engine';
+import { parsePort, parseTarget, type TargetInput } from './target-input.js';
+import { parseIpLiteral } from './ip-literal.js';
+import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
+import type { DnsResolver } from './mx-resolution.js';
+
+export const DEFAULT_PORTS: readonly number[] = [25, 465, 587];
+export const DEFAULT_TEST_DOMAIN = 'example.com';
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const DEFAULT_PROBE_DEADLINE_SECONDS = 300;
+/** Longest per-reply wait accepted: RFC 5321 §4.5.3.2 allows up to 10 minutes for some replies. */
+export const MAX_TIMEOUT_SECONDS = 600;
+
+export interface ProbeOptions {
+  target: string;
+  port?: number | string;
+  suite?: Suite | string;
+  tls?: TlsMode | string;
+  /** Our EHLO name; default: this machine's name when it is fully qualified, else relayprobe.invalid. */
+  helo?: string;
+  testDomain?: string;
+  sendMessage?: boolean;
+  /** Delivery-stage recipient (needs sendMessage). */
+  to?: string;
+  /** Per-reply timeout in seconds (default 30). */
+  timeoutSeconds?: number | string;
+  sourceAddress?: string;
+  probeDeadlineSeconds?: number;
+  /** Address policy: allow private ranges (CLI default true; server false). */
+  allowPrivate?: boolean;
+  allowCidrs?: string[];
+  /** Allowed target ports; 'any' for the CLI. Default 25, 465, 587. */
+  allowedPorts?: readonly number[] | 'any';
+  resolver?: DnsResolver;
+  dnsTimeoutMs?: number;
+  /** Extra trust roots for judging the server's certificate (tests use the fixture CA). */
+  trustedCa?: string | string[];
+  /** Result id; default 128-bit random, base64url. */
+  id?: string;
+  onEvent?: (event: ProbeEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** Options after validation, defaults filled in. */
+export interface ValidatedProbe {
+  request: ProbeRequest;
+  target: TargetInput;
+  to?: { localPart: string; domain: string } | undefined;
+  policy: AddressPolicy;
+  probeDeadlineMs: number;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; code: 'invalid-target' | 'invalid-option' | 'port-not-allowed'; field: string; message: string };
+
+const bad = (field: string, message: string, code: 'invalid-option' | 'port-not-allowed' = 'invalid-option'): Validation<never> => ({ ok: false, code, field, message });
+const quote = (value: string) => `"${escapeForDisplay(value.slice(0, 80))}"`;
+
+/** The default EHLO name: this host's name when it is a valid FQDN (RFC 5321 §4.1.1.1), else a reserved one. */
+export function defaultHeloName(): string {
+  const name = hostname().toLowerCase();
+  return name.includes('.') && validateHeloName(name) === null ? name : 'relayprobe.invalid';
+}
+
+/** Check every field; nothing is resolved or sent. */
+export function validateProbeOptions(options: ProbeOptions): Validation<ValidatedProbe> {
+  const targetText = typeof options.target === 'string' ? options.target.trim() : '';
+  const target = parseTarget(targetText);
+  if (!target.ok) return { ok: false, code: target.code, field: 'target', message: target.message };
+
+  const port = parsePort(options.port ?? 25);
+  if (!port.ok) return bad('port', port.message);
+  const allowedPorts = options.allowedPorts ?? DEFAULT_PORTS;
+  if (allowedPorts !== 'any' && !allowedPorts.includes(port.port)) {
+    return bad('port', `Port ${port.port} is not allowed; allowed ports: ${allowedPorts.join(', ')}.`, 'port-not-allowed');
+  }
+
+  const suite = options.suite ?? 'standard';
+  if (!(SUITES as readonly string[]).includes(suite)) return bad('suite', `Unknown suite ${quote(String(suite))}; use quick, standard or thorough.`);
+  const tls = options.tls ?? 'auto';
+  if (!(TLS_MODES as readonly string[]).includes(tls)) return bad('tls', `Unknown TLS mode ${quote(String(tls))}; use auto, starttls, implicit or none.`);
+
+  const helo = options.helo ?? defaultHeloName();
+  const heloProblem = validateHeloName(helo);
+  if (heloProblem) return bad('helo', `Invalid HELO name ${quote(helo)}: ${heloProblem}`);
+  const testDomain = (options.testDomain ?? DEFAULT_TEST_DOMAIN).toLowerCase();
+  const domainProblem = validateDomain(testDomain);
+  if (domainProblem) return bad('testDomain', `Invalid test domain ${quote(testDomain)}: ${domainProblem}`);
+
+  let to: ValidatedProbe['to'];
+  if (options.to !== undefined) {
+    if (!options.sendMessage) return bad('to', 'A recipient (--to) only makes sense with the delivery stage (--send-message).');
+    const problem = validateMailbox(options.to);
+    if (problem) return bad('to', `Invalid recipient ${quote(options.to)}: ${problem}`);
+    const at = options.to.lastIndexOf('@');
+    to = { localPart: options.to.slice(0, at), domain: options.to.slice(at + 1).toLowerCase() };
+  }
+
+  const timeout = Number(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT_SECONDS || (typeof options.timeoutSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.timeoutSeconds))) {
+    return bad('timeout', `Invalid timeout ${quote(String(options.timeoutSeconds))}: give seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}.`);
+  }
+  if (options.sourceAddress !== undefined && !parseIpLiteral(options.sourceAddress)) {
+    return bad('sourceAddress', `Invalid source address ${quote(options.sourceAddress)}: give an IPv4 or IPv6 address of this machine.`);
+  }
+  const deadline = options.probeDeadlineSeconds ?? DEFAULT_PROBE_DEADLINE_SECONDS;
+  if (!Number.isFinite(deadline) || deadline <= 0) return bad('probeDeadline', 'The probe deadline must be a positive number of seconds.');
+
+  const policy = createAddressPolicy({ allowPrivate: options.allowPrivate ?? false, allowCidrs: options.allowCidrs ?? [] });
+  if (!policy.ok) return bad('allowCidrs', policy.message);
+
+  const request: ProbeRequest = {
+    target: targetText, port: port.port, suite: suite as Suite, tls: tls as TlsMode, helo, testDomain,
+    sendMessage: options.sendMessage === true, timeoutSeconds: timeout,
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    ...(options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {}),
+  };
+  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) } };
+}

@@ -1,0 +1,167 @@
+// Runs one probe: validate, resolve once, check every address, then drive the engine with real
+// sockets and timers (HOUSE-STYLE rule 2: this adapter turns engine actions into effects and
+// nothing else). Used by the CLI and the server alike.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import {
+  RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES,
+  type ProbeEvent, type Resolution, type ResultDocument,
+} from '@relayprobe/contracts';
+import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
+import { validateProbeOptions, type ProbeOptions, type ValidatedProbe } from './probe-options.js';
+import { createSystemResolver, resolveTarget } from './mx-resolution.js';
+import { isPrivateOrSpecial } from './address-policy.js';
+import { SmtpSocket, type SocketInput } from './smtp-socket.js';
+
+/** A probe whose input passed validation and whose target was resolved and checked. */
+export interface PreparedProbe {
+  id: string;
+  validated: ValidatedProbe;
+  resolution: Resolution;
+  options: ProbeOptions;
+}
+
+export type Prepared = { ok: true; probe: PreparedProbe } | { ok: false; code: string; field?: string; message: string; resolution?: Resolution };
+
+/** 128-bit random result id, base64url (SECURITY.md §4: a result link is a capability). */
+export function newResultId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Lower-case token for generated local parts (relayprobe-<token>), derived from the id so a relayed message traces back to its run. */
+export function localPartToken(id: string): string {
+  return Buffer.from(id, 'base64url').subarray(0, 6).toString('hex') || 'probe';
+}
+
+/**
+ * Validate and resolve (one resolution per probe: no rebinding). Policy refusals and bad input
+ * are errors here, before any connection; a name that does not resolve is not an error but a
+ * finding, and the prepared probe runs to an "unreachable" verdict without connecting.
+ */
+export async function prepareProbe(options: ProbeOptions): Promise<Prepared> {
+  const validated = validateProbeOptions(options);
+  if (!validated.ok) return validated;
+  const resolver = options.resolver ?? createSystemResolver(options.dnsTimeoutMs ?? 5000);
+  const resolution = await resolveTarget(validated.value.request.target, validated.value.target, {
+    resolver, policy: validated.value.policy, timeoutMs: options.dnsTimeoutMs ?? 5000,
+  });
+  if (resolution.error?.code === 'address-refused') return { ok: false, code: 'address-refused', field: 'target', message: resolution.error.text, resolution };
+  return { ok: true, probe: { id: options.id ?? newResultId(), validated: validated.value, resolution, options } };
+}
+
+/** Validate, resolve and run; the result document, or the input/policy error. */
+export async function runProbe(options: ProbeOptions): Promise<{ ok: true; result: ResultDocument } | Extract<Prepared, { ok: false }>> {
+  const prepared = await prepareProbe(options);
+  if (!prepared.ok) return prepared;
+  return { ok: true, result: await runPreparedProbe(prepared.probe) };
+}
+
+/** Run a prepared probe to its verdict. Never rejects for anything the server does. */
+export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> {
+  const { options, validated, resolution, id } = probe;
+  const { request } = validated;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const transcript = new Transcript(t0);
+  const publish = (event: ProbeEvent) => options.onEvent?.(event);
+  const base = { schemaVersion: RESULT_SCHEMA_VERSION, id, tool: { name: 'relayprobe' as const, version: RELAYPROBE_VERSION }, request, startedAt: startedAt.toISOString() };
+  const document = (): ResultDocument => {
+    const durationMs = Math.round(performance.now() - t0);
+    return { ...base, status: 'complete', finishedAt: new Date(startedAt.getTime() + durationMs).toISOString(), durationMs, resolution, vectors: [], events: transcript.events };
+  };
+
+  publish(transcript.add({ type: 'resolution', resolution }, performance.now()));
+  const targets: EngineTarget[] = resolution.addresses.filter((a) => a.allowed).slice(0, 5).map((a) => ({ address: a.address, family: a.family, host: a.host }));
+  if (resolution.error || targets.length === 0) {
+    const code = resolution.error?.code === 'null-mx' ? 'null-mx' : 'dns-failed';
+    const verdict = decideVerdict({
+      vectors: [], causes: [], internalVantage: false, testDomain: request.testDomain,
+      failure: { verdict: 'unreachable', reason: code, text: resolution.error?.text ?? REASON_CODES[code] },
+    });
+    publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+    return Promise.resolve({ ...document(), verdict });
+  }
+
+  const hints = [resolution.domain, ...resolution.mx.map((m) => m.exchange)].filter((n): n is string => n !== undefined && n.length > 0);
+  const engine = new ProbeSession({
+    runId: id, token: localPartToken(id), suite: request.suite, tls: request.tls, port: request.port, helo: request.helo,
+    testDomain: request.testDomain, sendMessage: request.sendMessage, to: validated.to,
+    replyTimeoutMs: request.timeoutSeconds * 1000, connectTimeoutMs: Math.min(request.timeoutSeconds * 1000, 15_000),
+    probeDeadlineMs: validated.probeDeadlineMs, targets, localNameHints: hints, wallClockStart: startedAt.getTime(),
+  }, transcript);
+
+  return new Promise((resolve) => {
+    const timers = new Map<TimerName, NodeJS.Timeout>();
+    let socket: SmtpSocket | undefined;
+    let remote: EngineTarget | undefined;
+
+    const feed = (input: EngineInput) => apply(engine.handle(input));
+    const deliverFrom = (owner: () => SmtpSocket | undefined) => (input: SocketInput) => {
+      let local: SocketInput = input;
+      if (input.type === 'connected' && remote) {
+        local = { ...input, sharedPrivateNetwork: input.localAddress !== undefined && isPrivateOrSpecial(remote.address) && isPrivateOrSpecial(input.localAddress) };
+      }
+      // Inputs from a socket the engine has already left behind are dropped.
+      if (owner() === socket) feed({ ...local, now: performance.now() } as EngineInput);
+    };
+
+    const apply = (actions: EngineAction[]): void => {
+      for (const action of actions) {
+        switch (action.type) {
+          case 'event':
+            publish(action.event);
+            break;
+          case 'connect': {
+            socket?.destroy();
+            remote = { address: action.address, family: action.family, host: action.servername };
+            let mine: SmtpSocket | undefined;
+            mine = new SmtpSocket({
+              address: action.address, family: action.family, port: action.port, implicitTls: action.implicitTls,
+              expectedName: action.servername ?? action.address, localAddress: request.sourceAddress, trustedCa: options.trustedCa,
+              deliver: deliverFrom(() => mine),
+            });
+            socket = mine;
+            break;
+          }
+          case 'write':
+            socket?.write(action.data);
+            break;
+          case 'start-tls':
+            socket?.startTls(action.servername);
+            break;
+          case 'close':
+            socket?.destroy();
+            socket = undefined;
+            break;
+          case 'set-timer': {
+            clearTimeout(timers.get(action.timer));
+            timers.set(action.timer, setTimeout(() => {
+              timers.delete(action.timer);
+              feed({ type: 'timer', timer: action.timer, now: performance.now() });
+            }, action.ms));
+            break;
+          }
+          case 'clear-timer':
+            clearTimeout(timers.get(action.timer));
+            timers.delete(action.timer);
+            break;
+          case 'finish': {
+            for (const timer of timers.values()) clearTimeout(timer);
+            timers.clear();
+            socket?.destroy();
+            socket = undefined;
+            options.signal?.removeEventListener('abort', onAbort);
+            const result = engine.result();
+            resolve({ ...document(), session: result.session, vectors: result.vectors, ...(result.delivery ? { delivery: result.delivery } : {}), verdict: result.verdict });
+            break;
+          }
+        }
+      }
+    };
+
+    const onAbort = () => feed({ type: 'abort', now: performance.now(), message: 'The probe was stopped before it finished.' });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    apply(engine.start(performance.now()));
+    if (options.signal?.aborted) onAbort();
+  });
+}

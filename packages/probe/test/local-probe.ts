@@ -1,0 +1,30 @@
+// Run a real probe against a testkit server on 127.0.0.1: real sockets, real TLS, no DNS.
+import { fixtureCa, type ServerHandle } from '@relayprobe/testkit';
+import type { ProbeEvent, ResultDocument } from '@relayprobe/contracts';
+import { runProbe, type DnsResolver, type ProbeOptions } from '../src/index.js';
+
+/** A resolver that fails the test if anything asks it: IP-literal probes need no DNS. */
+export const noDns: DnsResolver = {
+  resolveMx: () => Promise.reject(new Error('DNS used in a test')),
+  resolve4: () => Promise.reject(new Error('DNS used in a test')),
+  resolve6: () => Promise.reject(new Error('DNS used in a test')),
+};
+
+export interface LocalRun {
+  result: ResultDocument;
+  live: ProbeEvent[];
+}
+
+/** Probe the server at 127.0.0.1:port with loopback allowed and the fixture CA trusted. */
+export async function probeLocal(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}): Promise<LocalRun> {
+  const live: ProbeEvent[] = [];
+  const outcome = await runProbe({
+    target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns, helo: 'prober.relayprobe.test',
+    trustedCa: fixtureCa.cert, timeoutSeconds: 5, onEvent: (e) => live.push(e), ...overrides,
+  });
+  if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
+  return { result: outcome.result, live };
+}
+
+export const outcomeOf = (result: ResultDocument, key: string) => result.vectors.find((v) => v.key === key)?.outcome;
+export const reasonsOf = (result: ResultDocument) => result.verdict?.reasons.map((r) => r.code) ?? [];
