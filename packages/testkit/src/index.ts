@@ -1,1 +1,30 @@
-export {};
+// @relayprobe/testkit: fake SMTP servers on 127.0.0.1 port 0 for tests, e2e tests and benchmarks
+// (never for product code). See README.md for every profile and scenario.
+export type {
+  AcceptedMessage,
+  RawPeer,
+  ScriptedServerOptions,
+  ServerHandle,
+  SessionRecord,
+  SessionScript,
+  TlsVariant,
+} from './types.js';
+export { fixtureCa, certificateFor } from './certificates.js';
+export { startScriptedServer } from './scripted-server.js';
+export { startProfile, DEFAULT_HOSTNAME, OWN_ADDRESS_LITERAL, type ProfileOptions } from './start-profile.js';
+export { PROFILE_NAMES, POSTFIX_ERROR_LIMITS, type ProfileName } from './profiles.js';
+export {
+  startHostile,
+  hostileScript,
+  hostileBanner,
+  HOSTILE_SCENARIOS,
+  HOSTILE_NAMES,
+  type HostileName,
+  type HostileOptions,
+} from './hostile-scenarios.js';
+export { startTrapListener, closedPort } from './trap.js';
+export { startSmtpServerProfile, type SmtpServerProfileName } from './smtp-server-peer.js';
+export { relayIntent, defaultLocalDomains, LOCAL_USERS, type RelayIntent, type RelayTrick } from './relay-intent.js';
+export { runSmtpSession, MESSAGE_SIZE_LIMIT } from './smtp-fake-server.js';
+export type { ServerPolicy, SessionContext, SessionSettings } from './server-policy.js';
+export * from './reply-texts.js';
