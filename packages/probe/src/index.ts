@@ -1,1 +1,7 @@
-export {};
+export * from './target-input.js';
+export * from './address-policy.js';
+export * from './mx-resolution.js';
+export * from './probe-options.js';
+export * from './probe-runner.js';
+export * from './tls-details.js';
+export { parseIpLiteral } from './ip-literal.js';
