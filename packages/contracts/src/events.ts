@@ -116,6 +116,8 @@ export const VectorStartEvent = Type.Object({
   ...base,
   type: Type.Literal('vector-start'),
   vector: Type.String(),
+  /** The vector's one-line name ("plain third-party relay"). */
+  name: Type.String(),
   index: Type.Integer({ minimum: 1 }),
   total: Type.Integer({ minimum: 1 }),
 });

@@ -10,3 +10,4 @@ export * from './enhanced-status.js';
 /** The relayprobe release these packages belong to. */
 export const RELAYPROBE_VERSION = '0.1.0';
 export * from './validators.js';
+export * from './transcript-format.js';

@@ -428,7 +428,7 @@ export class ProbeSession {
     if (reply.code >= 400) this.errorsOnConnection++;
     this.clearTimer('reply');
     if (this.pending.length > 0) this.setTimer('reply', this.options.replyTimeoutMs);
-    const judged: JudgedReply = { code: reply.code, enhanced: reply.enhanced, text: reply.texts.join(' ').trim() };
+    const judged: JudgedReply = { code: reply.code, enhanced: reply.enhanced, text: replyText(reply) };
     if (reply.code === 421 && pending.purpose !== 'quit') return this.onServiceUnavailable(judged, now);
     switch (pending.purpose) {
       case 'greeting': return this.onGreeting(reply, judged, now);
@@ -633,7 +633,7 @@ export class ProbeSession {
     }
     test.attempts++;
     const index = (this.plan?.indexOf(test) ?? 0) + 1;
-    this.emit({ type: 'vector-start', vector: test.key, index, total: this.plan?.length ?? index }, now);
+    this.emit({ type: 'vector-start', vector: test.key, name: test.vector.name, index, total: this.plan?.length ?? index }, now);
     this.startAttempt({ test, kind: 'vector', mailFrom: test.mailFrom, rcptTo: test.rcptTo, stage: 'main' }, now);
   }
 
@@ -812,4 +812,9 @@ export class ProbeSession {
     this.go('done');
     this.out.push({ type: 'finish' });
   }
+}
+
+/** Reply text without codes (RFC 3463 enhanced codes stripped from each line), lines joined. */
+function replyText(reply: ParsedReply): string {
+  return reply.texts.map((t) => t.replace(/^[245]\.\d{1,3}\.\d{1,3}(\s+|$)/, '')).join(' ').trim();
 }
