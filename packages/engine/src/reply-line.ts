@@ -1,9 +1,10 @@
-// One SMTP reply line, already split off the stream (see reply-reader.ts for the grammar):
-// its reply code, its text, the RFC 3463 enhanced status code, and whether it is printable.
+// The pieces of one SMTP reply line (see reply-reader.ts for the grammar): its reply code, its
+// text, the RFC 3463 enhanced status code, how its bytes decode and whether they are printable,
+// plus the byte scan that lets the reader take plain ASCII the fast way.
 //
-// Invariant: every function here is pure and takes the line without its CRLF / LF.
+// Invariant: every function here is pure; "content" means a line without its CRLF / LF.
 
-/** Returned by replyCodeOf when the line does not start with a valid code and separator. */
+/** Returned by replyCodeAt when the line does not start with a valid code and separator. */
 export const MALFORMED = -1;
 
 const DIGIT_0 = 0x30;
@@ -106,7 +107,7 @@ export function decodeLine(content: Uint8Array): DecodedLine {
 }
 
 /** True when bytes[from..to) are all HT or 0x20..0x7E. */
-export function isPlainAscii(bytes: Uint8Array, from: number, to: number): boolean {
+function isPlainAscii(bytes: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const b = bytes[i]!;
     if (b > 0x7e || (b < 0x20 && b !== 0x09)) return false;
@@ -116,7 +117,7 @@ export function isPlainAscii(bytes: Uint8Array, from: number, to: number): boole
 
 /**
  * Index of the first byte in bytes[from..to) that is not HT, printable ASCII, CRLF or bare LF;
- * `to` if none. The hot loop of the reader: it tests four bytes at a time (SWAR) and looks at
+ * `to` if none (the reader passes regions that end with LF, so a CR is regular only before LF). The hot loop of the reader: it tests four bytes at a time (SWAR) and looks at
  * single bytes only in words holding a control character, DEL or a high bit.
  */
 export function firstIrregularByte(bytes: Uint8Array, from: number, to: number): number {

@@ -108,9 +108,11 @@ export class ReplyReader {
   #needsRaw = false;
 
   constructor(limits: Partial<ReaderLimits> = {}) {
-    const merged = { ...DEFAULT_READER_LIMITS, ...limits };
-    for (const [name, value] of Object.entries(merged)) {
+    const merged: ReaderLimits = { ...DEFAULT_READER_LIMITS };
+    for (const name of Object.keys(merged) as (keyof ReaderLimits)[]) {
+      const value = limits[name] ?? merged[name]; // an explicit undefined means "the default"
       if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`ReplyReader: ${name} must be a positive integer`);
+      merged[name] = value;
     }
     this.#limits = merged;
   }

@@ -159,6 +159,24 @@ describe('ReplyReader: hostile bytes are kept faithfully', () => {
     });
   }
 
+  it('finds an irregular byte at any position and buffer alignment (the fast scan reads 4 bytes at a time)', () => {
+    const line = '250 0123456789abcdefghijklmnopqrstuvwxyz\r\n';
+    for (const bad of [0x00, 0x09, 0x0d, 0x1b, 0x7f, 0x80, 0xff]) {
+      for (let at = 4; at < line.length - 2; at++) {
+        for (let align = 0; align < 4; align++) {
+          const bytes = new Uint8Array(align + line.length);
+          bytes.set(enc(line), align);
+          bytes[align + at] = bad;
+          const reply = only(bytes.subarray(align));
+          const label = `byte ${bad} at ${at}, alignment ${align}`;
+          // HT is textstring (RFC 5321 §4.2) and needs no raw bytes; everything else does.
+          assert.equal(reply.raw, bad === 0x09 ? undefined : b64(bytes.subarray(align)), label);
+          assert.equal(reply.lines[0]!.length, line.length - 2, label); // an invalid byte decodes to one U+FFFD
+        }
+      }
+    }
+  });
+
   it('keeps raw for the whole multi-line reply when one line is not printable', () => {
     const input = cat('220-mx.example.com\r\n', '220-\x1b[2J\r\n', '220 ok\r\n');
     const reply = only(input);
