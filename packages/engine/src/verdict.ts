@@ -121,7 +121,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const blocking = [...causes.keys()].filter((c) => c !== 'no-local-name');
   if (blocking.length === 0 && informative > 0) {
     const auth = vectors.filter((r) => r.outcome === 'auth-required');
-    const reasons = [reason('all-refused', `All ${informative} relay vectors were refused.`)];
+    const reasons = [reason('all-refused', informative === 1 ? 'The one relay vector tested was refused.' : `All ${informative} relay vectors were refused.`)];
     if (auth.length > 0) reasons.push(reason('auth-required', undefined, keys(auth)));
     if (causes.has('no-local-name')) reasons.push(reason('no-local-name', undefined, [...(causes.get('no-local-name') ?? [])]));
     return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.',

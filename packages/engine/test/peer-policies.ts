@@ -23,7 +23,7 @@ const mailPath = (line: string) => line.slice('MAIL FROM:'.length);
 /** A policy answering RCPT by recipient kind; everything else as Postfix does. */
 export function rcptPolicy(
   decide: (kind: RecipientKind, path: string, state: PeerState) => string,
-  extra: Partial<PeerPolicy> & { mail?: (path: string) => string | undefined } = {},
+  extra: PolicyExtras = {},
 ): PeerPolicy {
   return {
     ...extra,
@@ -49,12 +49,15 @@ const localAnswer = (kind: RecipientKind, path: string): string | undefined => {
   return undefined;
 };
 
-export const postfixClosed = (extra: Partial<PeerPolicy> = {}) =>
+/** Options of rcptPolicy: a peer policy, plus a MAIL FROM override. */
+export type PolicyExtras = Partial<PeerPolicy> & { mail?: (path: string) => string | undefined };
+
+export const postfixClosed = (extra: PolicyExtras = {}) =>
   rcptPolicy((kind, path) => localAnswer(kind, path) ?? `554 5.7.1 ${path}: Relay access denied`, extra);
 
 export const postfixDefault = () => rcptPolicy((kind, path) => localAnswer(kind, path) ?? `454 4.7.1 ${path}: Relay access denied`);
 
-export const openRelay = (extra: Partial<PeerPolicy> = {}) => rcptPolicy((kind, path) => localAnswer(kind, path) ?? '250 2.1.5 Ok', extra);
+export const openRelay = (extra: PolicyExtras = {}) => rcptPolicy((kind, path) => localAnswer(kind, path) ?? '250 2.1.5 Ok', extra);
 
 export const acceptAll = () => rcptPolicy(() => '250 2.1.5 Ok');
 
