@@ -16,6 +16,7 @@ export const REASON_CODES = {
   'rcpt-252': 'The server answered 252 at RCPT, a code defined for VRFY.',
   'internal-vantage': 'The target shares a private network with the prober: the result reflects the internal policy, not what the internet sees.',
   'no-local-name': 'No host name of the server was known, so vectors that need one were not run.',
+  'too-long': 'Some vectors would have exceeded the 512-octet SMTP command line with this server\'s names, so they were not sent.',
   'tls-problem': 'The TLS certificate has a problem.',
   // Causes of "could not tell"
   greylisting: 'The server deferred recipients with a greylisting reply; retry after the greylist delay.',
@@ -31,6 +32,7 @@ export const REASON_CODES = {
   'starttls-unavailable': 'TLS was required but could not be established.',
   'probe-deadline': 'The whole-probe deadline passed.',
   'probe-aborted': 'The probe was stopped before it finished.',
+  'internal-error': 'relayprobe hit a bug and stopped this probe; please report it with the transcript.',
   'protocol-error': 'The server broke the SMTP protocol (malformed reply or a size cap exceeded); the session was ended.',
   'helo-refused': 'The server refused both EHLO and HELO.',
   // Unreachable

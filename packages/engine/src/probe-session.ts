@@ -9,6 +9,7 @@
 //   never taken as the answer to a later command.
 // - Every planned test ends with exactly one result, "not-run" included.
 // - After STARTTLS everything learned before is discarded and EHLO is sent again (RFC 3207 §4.2).
+import { tlsProblems } from '@relayprobe/contracts';
 import type { DeliveryResult, Phase as EventPhase, ReasonCode, SessionFacts, TlsDetails, VectorResult, Verdict } from '@relayprobe/contracts';
 import type { EngineAction, EngineInput, EngineOptions, EngineTarget, TimerName } from './engine-io.js';
 import { assertTransition, type Phase } from './phases.js';
@@ -25,6 +26,17 @@ import { causeFlags, type JudgedReply } from './reply-judge.js';
 import { decideVerdict, type SessionFailure } from './verdict.js';
 import { queueIdFrom, testMessageLines } from './delivery-message.js';
 import { encodeBase64 } from './base64.js';
+
+/** Stray replies tolerated on one connection before it counts as a protocol violation. */
+const MAX_UNSOLICITED = 10;
+
+const encodeText = (text: string) => new TextEncoder().encode(text);
+const concatBytes = (a: Uint8Array, b: Uint8Array) => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
 
 type Purpose = 'greeting' | 'ehlo' | 'helo' | 'starttls' | 'rset' | 'mail' | 'rcpt' | 'data' | 'message' | 'quit';
 
@@ -216,6 +228,7 @@ export class ProbeSession {
     this.outbox = [];
     this.tlsActive = false;
     this.errorsOnConnection = 0;
+    this.unsolicitedOnConnection = 0;
     const implicitTls = this.options.tls === 'implicit' || (this.options.tls === 'auto' && this.options.port === 465);
     const { address, family, host } = this.target;
     const where = family === 6 ? `[${address}]:${this.options.port}` : `${address}:${this.options.port}`;
@@ -315,10 +328,10 @@ export class ProbeSession {
   private onTimer(timer: TimerName, now: number): void {
     switch (timer) {
       case 'probe':
-        return this.stop('probe-deadline', `The whole-probe deadline (${Math.round(this.options.probeDeadlineMs / 1000)} s) passed.`, now);
+        return this.stop('probe-deadline', `The whole-probe deadline (${duration(this.options.probeDeadlineMs)}) passed.`, now);
       case 'connect':
         if (this.phase !== 'connecting') return;
-        return this.onConnectFailed('connect-timeout', `No TCP connection within ${this.options.connectTimeoutMs} ms; outbound port ${this.options.port} may be blocked by your provider or network.`, now);
+        return this.onConnectFailed('connect-timeout', `No TCP connection within ${duration(this.options.connectTimeoutMs)}; outbound port ${this.options.port} may be blocked by your provider or network.`, now);
       case 'tls':
         if (this.phase !== 'tls-handshake') return;
         this.error('tls-timeout', 'server', 'The TLS handshake did not finish in time.', now);
@@ -345,14 +358,14 @@ export class ProbeSession {
       this.pending = [];
       return this.afterQuitDone(now);
     }
-    const seconds = Math.round(this.options.replyTimeoutMs / 1000);
+    const seconds = duration(this.options.replyTimeoutMs);
     if (waitedFor.purpose === 'greeting') {
       if (this.established) this.replyTimeouts++;
-      this.error('greeting-timeout', 'server', `No complete greeting within ${seconds} s: possibly a tarpit; RFC 5321 lets servers take 5 minutes (raise --timeout to wait longer).`, now);
+      this.error('greeting-timeout', 'server', `No complete greeting within ${seconds}: possibly a tarpit; RFC 5321 lets servers take 5 minutes (raise --timeout to wait longer).`, now);
       this.attempt('greeting-timeout');
       return this.connectionUnusable('The server did not finish its greeting in time (possible tarpit).', now, 'inconclusive', 'tarpit', 'tarpit');
     }
-    this.error('reply-timeout', 'server', `No complete reply to ${waitedFor.purpose.toUpperCase()} within ${seconds} s.`, now);
+    this.error('reply-timeout', 'server', `No complete reply to ${waitedFor.purpose.toUpperCase()} within ${seconds}.`, now);
     this.replyTimeouts++;
     if (this.replyTimeouts >= 2 && this.established) {
       // A server this slow twice will eat the whole deadline: stop reconnecting.
@@ -374,10 +387,10 @@ export class ProbeSession {
       const reply = replies[i] as ParsedReply;
       if (i >= expected || this.pending.length === 0) {
         this.unsolicited(reply, now);
+        if (this.stoppedReading()) return;
         continue;
       }
-      const moreInBatch = i + 1 < replies.length;
-      this.onReply(reply, now, moreInBatch);
+      this.onReply(reply, now, replies.slice(i + 1));
       if (this.stoppedReading()) return;
     }
     if (error) this.onReaderError(error, now);
@@ -405,24 +418,32 @@ export class ProbeSession {
   }
 
   private unsolicited(reply: ParsedReply, now: number): void {
+    // A flood of stray replies would otherwise become a flood of stored events.
+    if (++this.unsolicitedOnConnection > MAX_UNSOLICITED) {
+      return this.protocolViolation('unsolicited-data', `The server kept sending replies nobody asked for (more than ${MAX_UNSOLICITED}); the session was ended.`, now, encodeBase64(encodeText(reply.lines.join('\r\n')).subarray(0, 256)));
+    }
     this.replyEvent(reply, now, undefined, ['unsolicited']);
     this.error('unsolicited-data', 'server', 'The server sent a reply nobody asked for; it was recorded and not taken as the answer to any command.', now);
   }
 
   private onReaderError(error: ReaderError, now: number): void {
-    this.error(error.code, 'server', error.message, now, error.evidence);
-    if (this.phase === 'greeting') this.attempt(error.code);
+    this.protocolViolation(error.code, error.message, now, error.evidence);
+  }
+
+  /** The server broke the protocol: record it with evidence and end the probe (it would do it again). */
+  private protocolViolation(code: string, message: string, now: number, evidence?: string): void {
+    this.error(code, 'server', message, now, evidence);
+    if (this.phase === 'greeting') this.attempt(code);
     this.dropConnection();
     if (!this.established) {
-      this.failure ??= { verdict: 'inconclusive', reason: 'protocol-error', text: `The server does not speak SMTP correctly: ${error.message}` };
+      this.failure ??= { verdict: 'inconclusive', reason: 'protocol-error', text: `The server does not speak SMTP correctly: ${message}` };
     }
-    this.requeueCurrent('protocol-error', error.message, now);
-    // A server that breaks the protocol once will do it again: no reconnect.
-    this.abortRemaining('protocol-error', `The session ended on a protocol error: ${error.message}`, now);
+    this.requeueCurrent('protocol-error', message, now);
+    this.abortRemaining('protocol-error', `The session ended on a protocol error: ${message}`, now);
     this.finish(now);
   }
 
-  private onReply(reply: ParsedReply, now: number, moreInBatch: boolean): void {
+  private onReply(reply: ParsedReply, now: number, restOfChunk: readonly ParsedReply[]): void {
     const pending = this.pending.shift() as Pending;
     this.replyEvent(reply, now, pending);
     if (reply.code >= 400) this.errorsOnConnection++;
@@ -434,7 +455,7 @@ export class ProbeSession {
       case 'greeting': return this.onGreeting(reply, judged, now);
       case 'ehlo': return this.onEhlo(reply, judged, now);
       case 'helo': return this.onHelo(reply, judged, now);
-      case 'starttls': return this.onStartTlsReply(judged, now, moreInBatch);
+      case 'starttls': return this.onStartTlsReply(judged, now, restOfChunk);
       case 'rset': return this.sendNextOf(now);
       case 'mail': return this.onMailReply(judged, now);
       case 'rcpt': return this.onRcptReply(judged, now);
@@ -525,7 +546,7 @@ export class ProbeSession {
     this.send([{ command: cmd.starttls(), purpose: 'starttls' }], now, false);
   }
 
-  private onStartTlsReply(reply: JudgedReply, now: number, moreInBatch: boolean): void {
+  private onStartTlsReply(reply: JudgedReply, now: number, restOfChunk: readonly ParsedReply[]): void {
     if (reply.code !== 220) {
       this.error('starttls-refused', 'server', `STARTTLS was answered ${reply.code} ${reply.text}.`, now);
       if (this.options.tls === 'starttls') return this.tlsUnavailable('The server refused STARTTLS.', now);
@@ -533,9 +554,10 @@ export class ProbeSession {
       this.info('tls-skipped', 'Going on in plain text (--tls auto).', now, 'starttls');
       return this.sessionReady(now);
     }
-    if (moreInBatch || this.reader.bufferedBytes > 0) {
+    if (restOfChunk.length > 0 || this.reader.bufferedBytes > 0) {
       // The client twin of CVE-2011-0411: plaintext queued behind the 220 would be read as if it came over TLS.
-      const injected = this.reader.discardBuffered();
+      const parsed = restOfChunk.map((r) => `${r.lines.join('\r\n')}\r\n`).join('');
+      const injected = concatBytes(encodeText(parsed), this.reader.discardBuffered());
       this.error('starttls-injection', 'server', 'Bytes followed the 220 to STARTTLS before the TLS handshake: a plaintext injection attempt; the session was aborted.', now, encodeBase64(injected.subarray(0, 256)));
       this.dropConnection();
       this.failure ??= this.plan ? undefined : { verdict: 'inconclusive', reason: 'starttls-unavailable', text: 'The server injected plaintext after its STARTTLS reply; the session was aborted.' };
@@ -624,6 +646,10 @@ export class ProbeSession {
       this.record(notRunResult(test, 'no-local-name', 'No host name of the server is known, so this form could not be built.'), now);
       return this.next(now);
     }
+    if (!fitsCommandLine(test.mailFrom, test.rcptTo)) {
+      this.record(notRunResult(test, 'too-long', 'With this server\'s name the command would exceed 512 octets (RFC 5321 §4.5.3.1.4), so it was not sent.'), now);
+      return this.next(now);
+    }
     if (this.errorsOnConnection >= (this.options.errorsBeforeReconnect ?? 8)) {
       // Postfix sleeps after 10 errors and disconnects after 20 (smtpd_soft/hard_error_limit).
       this.queue.unshift(test);
@@ -649,6 +675,7 @@ export class ProbeSession {
 
   /** A MAIL was accepted since the last RSET/EHLO: the next transaction starts with RSET. */
   private needsRset = false;
+  private unsolicitedOnConnection = 0;
   private stalls = 0;
   private resultsAtConnect = 0;
 
@@ -725,8 +752,14 @@ export class ProbeSession {
     const rcptTo = to ? test.vector.rcptTo
       .replace(/\{r\}/g, to.localPart).replace(/\{ext\}/g, to.domain)
       .replace(/\{T\}/g, test.localName ?? '').replace(/\{IP\}/g, addressLiteral(this.target.address, this.target.family)) : accepted.rcptTo;
-    this.info('delivery', `Sending one test message through ${accepted.key} to ${rcptTo} (--send-message).`, now, 'delivery');
     this.deliveryDone = true;
+    if (!fitsCommandLine(accepted.mailFrom, rcptTo)) {
+      this.info('delivery', `The test message was not sent: RCPT TO:${rcptTo} would exceed 512 octets.`, now, 'delivery');
+      this.delivery = { vector: accepted.key, mailFrom: accepted.mailFrom, rcptTo, outcome: 'not-completed' };
+      this.emit({ type: 'delivery', result: this.delivery }, now);
+      return this.next(now);
+    }
+    this.info('delivery', `Sending one test message through ${accepted.key} to ${rcptTo} (--send-message).`, now, 'delivery');
     this.startAttempt({ test, kind: 'delivery', mailFrom: accepted.mailFrom, rcptTo, stage: 'main' }, now);
   }
 
@@ -804,7 +837,7 @@ export class ProbeSession {
     const vectors = this.plan?.map((t) => this.results.get(t.key)).filter((r): r is VectorResult => r !== undefined) ?? [];
     this.verdict = decideVerdict({
       vectors, delivery: this.delivery, failure: this.plan ? undefined : this.failure, causes: [],
-      internalVantage: this.internalVantage, testDomain: this.options.testDomain,
+      internalVantage: this.internalVantage, testDomain: this.options.testDomain, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
     });
     this.info('closed', `Done: ${this.connections} connection${this.connections === 1 ? '' : 's'}, ${vectors.length} tests.`, now, 'done');
     this.emit({ type: 'verdict', verdict: this.verdict }, now);
@@ -817,4 +850,14 @@ export class ProbeSession {
 /** Reply text without codes (RFC 3463 enhanced codes stripped from each line), lines joined. */
 function replyText(reply: ParsedReply): string {
   return reply.texts.map((t) => t.replace(/^[245]\.\d{1,3}\.\d{1,3}(\s+|$)/, '')).join(' ').trim();
+}
+
+/** "30 s", "1.5 s" or "500 ms". */
+function duration(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
+}
+
+/** Whether MAIL FROM and RCPT TO with these paths stay within RFC 5321's 512-octet command line. */
+function fitsCommandLine(mailFrom: string, rcptTo: string): boolean {
+  return 'MAIL FROM:'.length + mailFrom.length + 2 <= cmd.MAX_COMMAND_LINE_OCTETS && 'RCPT TO:'.length + rcptTo.length + 2 <= cmd.MAX_COMMAND_LINE_OCTETS;
 }

@@ -28,6 +28,8 @@ export interface VerdictInput {
   /** Target and prober share a private network (RELAY-TESTS.md §5, "Vantage point"). */
   internalVantage: boolean;
   testDomain: string;
+  /** The certificate's problems in words (empty or absent when none, or no TLS). */
+  tlsProblems?: readonly string[] | undefined;
 }
 
 const REFUSALS = new Set(['relay-denied', 'auth-required', 'denied', 'sender-refused', 'domain-refused']);
@@ -44,6 +46,7 @@ const list = (ids: string[]) => (ids.length <= 4 ? ids.join(', ') : `${ids.slice
 /** Decide the verdict from the evidence. */
 export function decideVerdict(input: VerdictInput): Verdict {
   const context: Reason[] = input.internalVantage ? [reason('internal-vantage')] : [];
+  if (input.tlsProblems && input.tlsProblems.length > 0) context.push(reason('tls-problem', `The TLS certificate has a problem: ${input.tlsProblems.join('; ')}.`));
   if (input.failure) {
     const advice =
       input.failure.verdict === 'unreachable'
@@ -116,21 +119,23 @@ export function decideVerdict(input: VerdictInput): Verdict {
     else if (r.outcome === 'deferred') addCause(r.flags.includes('greylisting') ? 'greylisting' : r.flags.includes('rate-limited') ? 'rate-limited' : 'deferred', r.key);
     else if (r.outcome === 'not-completed') addCause(r.flags.includes('tarpit') ? 'tarpit' : 'connection-lost', r.key);
     else if (r.outcome === 'not-run' && r.flags.includes('no-local-name')) addCause('no-local-name', r.key);
+    else if (r.outcome === 'not-run' && r.flags.includes('too-long')) addCause('too-long', r.key);
     else if (r.outcome === 'not-run') addCause(firstCause(r.flags) ?? 'not-run', r.key);
   }
-  const blocking = [...causes.keys()].filter((c) => c !== 'no-local-name');
+  const INFORMATIONAL: ReasonCode[] = ['no-local-name', 'too-long'];
+  const blocking = [...causes.keys()].filter((c) => !INFORMATIONAL.includes(c));
   if (blocking.length === 0 && informative > 0) {
     const auth = vectors.filter((r) => r.outcome === 'auth-required');
     const reasons = [reason('all-refused', informative === 1 ? 'The one relay vector tested was refused.' : `All ${informative} relay vectors were refused.`)];
     if (auth.length > 0) reasons.push(reason('auth-required', undefined, keys(auth)));
-    if (causes.has('no-local-name')) reasons.push(reason('no-local-name', undefined, [...(causes.get('no-local-name') ?? [])]));
+    for (const code of INFORMATIONAL) if (causes.has(code)) reasons.push(reason(code, undefined, [...(causes.get(code) ?? [])]));
     return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.',
       ADVICE.closed, [...reasons, ...controlReasons, ...context]);
   }
   const reasons = [...causes.entries()].map(([code, set]) =>
     reason(code, code === 'test-domain-refused' ? testDomainText(input.testDomain) : REASON_CODES[code], [...set]),
   );
-  const first = reasons.find((r) => r.code !== 'no-local-name') ?? reasons[0];
+  const first = reasons.find((r) => !INFORMATIONAL.includes(r.code as ReasonCode)) ?? reasons[0];
   const summary = first ? `No relay vector was accepted, but the test could not finish: ${lowerFirst(first.text)}` : 'No relay vector got an answer.';
   return make('inconclusive', summary, inconclusiveAdvice(blocking), [...reasons, ...controlReasons, ...context]);
 }

@@ -68,7 +68,8 @@ export function defaultHeloName(): string {
 
 /** Check every field; nothing is resolved or sent. */
 export function validateProbeOptions(options: ProbeOptions): Validation<ValidatedProbe> {
-  const targetText = typeof options.target === 'string' ? options.target.trim() : '';
+  // Only spaces and tabs are forgiven around the target: CR, LF, U+2028 and the like are refused (SECURITY.md §2).
+  const targetText = typeof options.target === 'string' ? options.target.replace(/^[ \t]+|[ \t]+$/g, '') : '';
   const target = parseTarget(targetText);
   if (!target.ok) return { ok: false, code: target.code, field: 'target', message: target.message };
 

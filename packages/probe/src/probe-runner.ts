@@ -95,7 +95,30 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
     let socket: SmtpSocket | undefined;
     let remote: EngineTarget | undefined;
 
-    const feed = (input: EngineInput) => apply(engine.handle(input));
+    let over = false;
+    const feed = (input: EngineInput) => {
+      if (over) return;
+      try {
+        apply(engine.handle(input));
+      } catch (error) {
+        crashed(error);
+      }
+    };
+    // An engine bug must not take the process down (the CLI, or a server with other probes):
+    // stop this probe, say so in its transcript, and resolve with an inconclusive verdict.
+    const crashed = (error: unknown) => {
+      over = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      socket?.destroy();
+      socket = undefined;
+      options.signal?.removeEventListener('abort', onAbort);
+      const text = `relayprobe hit a bug and stopped this probe: ${error instanceof Error ? error.message : String(error)}`;
+      publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
+      const verdict = decideVerdict({ vectors: [], causes: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
+      publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+      resolve({ ...document(), verdict });
+    };
     const deliverFrom = (owner: () => SmtpSocket | undefined) => (input: SocketInput) => {
       let local: SocketInput = input;
       if (input.type === 'connected' && remote) {
@@ -146,6 +169,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
             timers.delete(action.timer);
             break;
           case 'finish': {
+            over = true;
             for (const timer of timers.values()) clearTimeout(timer);
             timers.clear();
             socket?.destroy();
@@ -161,7 +185,11 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
 
     const onAbort = () => feed({ type: 'abort', now: performance.now(), message: 'The probe was stopped before it finished.' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    apply(engine.start(performance.now()));
+    try {
+      apply(engine.start(performance.now()));
+    } catch (error) {
+      crashed(error);
+    }
     if (options.signal?.aborted) onAbort();
   });
 }

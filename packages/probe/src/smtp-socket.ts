@@ -32,6 +32,10 @@ const CONNECT_ERRORS: Record<string, 'connect-refused' | 'connect-timeout' | 'so
   EINVAL: 'source-address-unavailable',
 };
 
+// Node folds a name mismatch into `authorized`; we keep `authorized` about the chain alone and
+// judge the name ourselves with tls.checkServerIdentity (tls-details.ts).
+const noNameCheck = (): undefined => undefined;
+
 export class SmtpSocket {
   private socket: Socket | TLSSocket;
   private open = false;
@@ -42,7 +46,7 @@ export class SmtpSocket {
     const base = { host: options.address, port: options.port, family: options.family, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
     if (options.implicitTls) {
       const servername = sniName(options.expectedName);
-      const socket = tlsConnect({ ...base, ...(servername ? { servername } : {}), rejectUnauthorized: false, ...(options.trustedCa ? { ca: options.trustedCa } : {}) });
+      const socket = tlsConnect({ ...base, ...(servername ? { servername } : {}), rejectUnauthorized: false, checkServerIdentity: noNameCheck, ...(options.trustedCa ? { ca: options.trustedCa } : {}) });
       socket.once('secureConnect', () => this.opened(tlsDetailsOf(socket, options.expectedName ?? options.address, servername)));
       this.socket = socket;
     } else {
@@ -93,7 +97,7 @@ export class SmtpSocket {
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
     const sni = sniName(servername);
-    const secure = tlsConnect({ socket: raw, ...(sni ? { servername: sni } : {}), rejectUnauthorized: false, ...(this.options.trustedCa ? { ca: this.options.trustedCa } : {}) });
+    const secure = tlsConnect({ socket: raw, ...(sni ? { servername: sni } : {}), rejectUnauthorized: false, checkServerIdentity: noNameCheck, ...(this.options.trustedCa ? { ca: this.options.trustedCa } : {}) });
     let handshakeDone = false;
     secure.once('secureConnect', () => {
       handshakeDone = true;
