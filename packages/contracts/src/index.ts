@@ -11,3 +11,4 @@ export * from './enhanced-status.js';
 export const RELAYPROBE_VERSION = '0.1.0';
 export * from './validators.js';
 export * from './transcript-format.js';
+export * from './api.js';

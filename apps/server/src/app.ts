@@ -1,0 +1,117 @@
+// Builds the Fastify app (server.ts only listens): storage, the probe manager, security
+// plugins and routes. Tests build it with their own config and an injected DNS resolver.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import swagger from '@fastify/swagger';
+import { RELAYPROBE_VERSION, escapeForDisplay } from '@relayprobe/contracts';
+import type { DnsResolver } from '@relayprobe/probe';
+import type { ServerConfig } from './config.js';
+import { ProbeStore } from './storage/probe-store.js';
+import { ProbeManager } from './probes/probe-manager.js';
+import { Metrics } from './metrics.js';
+import { sendError } from './http/api-errors.js';
+import { probeRoutes } from './routes/probe-routes.js';
+import { probeEventsRoute } from './routes/probe-events.js';
+import { serviceRoutes } from './routes/service-routes.js';
+import { PAGE_STYLE_HASH, pageRoutes } from './routes/page-routes.js';
+import { renderNotFoundPage } from './pages/share-page.js';
+
+export interface AppDependencies {
+  /** DNS resolver for probes (tests inject one; default: the system's, asynchronous). */
+  resolver?: DnsResolver;
+  /** Extra trust root for judging certificates (tests). */
+  trustedCa?: string;
+  /** Pino logger options, or false (tests). Default: JSON logs at the configured level. */
+  logger?: FastifyServerOptions['logger'];
+  /** WebSocket ping interval (tests shorten it). */
+  pingIntervalMs?: number;
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+const capped = (text: string, max = 512) => escapeForDisplay(text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** JSON logs with control characters escaped and user-controlled fields capped (SECURITY.md §4). */
+function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.authorization'],
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: capped(req.url), ip: req.ip }),
+    },
+  };
+}
+
+export async function buildApp(config: ServerConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config),
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    bodyLimit: MAX_BODY_BYTES,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+
+  const store = ProbeStore.open(config.dataDir);
+  const interrupted = store.interruptRunning(new Date().toISOString());
+  if (interrupted.length > 0) app.log.warn({ probes: interrupted }, `marked ${interrupted.length} probe(s) left running by a crash as interrupted`);
+
+  const publicBase = config.publicUrl;
+  const linkTo = (id: string) => `${publicBase ?? ''}/r/${id}`;
+  const metrics = new Metrics();
+  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo });
+  const https = publicBase?.startsWith('https:') === true;
+
+  await app.register(helmet, {
+    // A strict CSP; upgrade-insecure-requests only behind HTTPS, or Chromium blanks a page served over plain HTTP (STACK.md pitfall 6).
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", PAGE_STYLE_HASH], imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"],
+        frameAncestors: ["'none'"], ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: https ? { maxAge: 15_552_000 } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    // A request without an IP (app.injectWS) must not fail the limiter (STACK.md pitfall 3).
+    keyGenerator: (request) => request.ip ?? 'unknown',
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429, code: 'rate-limited' }),
+  });
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'relayprobe API', version: RELAYPROBE_VERSION, description: 'Start open-relay probes, read results; live events over the WebSocket /api/v1/probes/{id}/events.' },
+    },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const field = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      return sendError(reply, 400, 'invalid-request', `Invalid ${error.validationContext ?? 'request'}: ${error.message}.`, field || undefined);
+    }
+    if (error.statusCode === 429) return sendError(reply, 429, 'rate-limited', error.message);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, error.statusCode, 'invalid-request', error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'internal-error');
+  });
+  app.setNotFoundHandler({ preHandler: app.rateLimit({ max: 60, timeWindow: 60_000 }) }, (request, reply) => {
+    if (request.url.startsWith('/api/')) return sendError(reply, 404, 'not-found', 'No such API route or result.');
+    return reply.code(404).type('text/html; charset=utf-8').header('x-robots-tag', 'noindex').send(renderNotFoundPage());
+  });
+
+  await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
+  await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
+  await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
+  await app.register(pageRoutes, { manager, store, linkTo, publicBase, tokenRequired: config.authToken !== undefined });
+
+  app.addHook('onClose', async () => {
+    await manager.shutdown(config.shutdownGraceSeconds * 1000);
+    store.close();
+  });
+  return app;
+}

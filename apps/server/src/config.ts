@@ -1,0 +1,142 @@
+// Server configuration: every RELAYPROBE_* variable in one table (HOUSE-STYLE rule 10), parsed
+// and validated once at boot. A bad value stops the start with a message naming the variable.
+// docs/self-hosting.md lists the same variables; a test keeps the two in step.
+import { isIP } from 'node:net';
+import { validateDomain, validateHeloName } from '@relayprobe/engine';
+import { createAddressPolicy, defaultHeloName, parseIpLiteral } from '@relayprobe/probe';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string | undefined;
+  heloName: string;
+  testDomain: string;
+  sourceAddress: string | undefined;
+  allowTargets: string[];
+  ports: number[];
+  authToken: string | undefined;
+  trustProxy: string[] | false;
+  maxConcurrent: number;
+  maxQueue: number;
+  rateLimitPerMinute: number;
+  targetHourlyLimit: number;
+  timeoutSeconds: number;
+  shutdownGraceSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const no = (message: string): Parsed<never> => ({ ok: false, message });
+
+interface Variable<K extends keyof ServerConfig> {
+  name: string;
+  key: K;
+  /** Default as written in the docs; undefined when unset means "off". */
+  defaultText: string | undefined;
+  description: string;
+  parse(text: string): Parsed<ServerConfig[K]>;
+}
+
+const list = (text: string) => text.split(/[\s,]+/).filter((s) => s.length > 0);
+
+function integer(min: number, max: number) {
+  return (text: string): Parsed<number> => {
+    if (!/^\d+$/.test(text)) return no(`must be a whole number between ${min} and ${max}`);
+    const n = Number(text);
+    return n >= min && n <= max ? ok(n) : no(`must be between ${min} and ${max}`);
+  };
+}
+
+function portList(text: string): Parsed<number[]> {
+  const ports = new Set<number>();
+  for (const item of list(text)) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
+    const from = Number(m?.[1]);
+    const to = Number(m?.[2] ?? m?.[1]);
+    if (!m || from < 1 || to > 65535 || from > to) return no(`"${item}" is not a port or a range like 2525-2530 (ports 1-65535)`);
+    if (to - from > 65535) return no(`"${item}" is too wide`);
+    for (let p = from; p <= to; p++) ports.add(p);
+  }
+  return ports.size > 0 ? ok([...ports].sort((a, b) => a - b)) : no('must list at least one port');
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(text: string): Parsed<string[] | false> {
+  const items = list(text);
+  if (items.length === 0 || text.trim() === 'false') return ok(false);
+  for (const item of items) {
+    if (item === 'true' || item === '*') return no('trusting every client would let anyone forge X-Forwarded-For; list your proxy addresses or CIDRs (or loopback)');
+    if (PROXY_KEYWORDS.has(item)) continue;
+    const [address, bits] = item.split('/');
+    if (!address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return no(`"${item}" is not an IP address, a CIDR, or one of loopback, linklocal, uniquelocal`);
+  }
+  return ok(items);
+}
+
+export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
+  { name: 'RELAYPROBE_HOST', key: 'host', defaultText: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 or :: to listen on every interface (put a reverse proxy in front).',
+    parse: (t) => (isIP(t) !== 0 || t === 'localhost' ? ok(t) : no('must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)')) },
+  { name: 'RELAYPROBE_PORT', key: 'port', defaultText: '3025', description: 'HTTP port (0 picks a free one).', parse: integer(0, 65535) },
+  { name: 'RELAYPROBE_DATA_DIR', key: 'dataDir', defaultText: './data', description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
+    parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')) },
+  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The address people use, e.g. https://relayprobe.example.com: share links become absolute and the WebSocket accepts that Origin.',
+    parse: (t) => {
+      try {
+        const url = new URL(t);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') return no('must start with http:// or https://');
+        if (url.search || url.hash || url.username) return no('must be a plain origin with an optional path, without query, fragment or credentials');
+        return ok(url.href.replace(/\/$/, ''));
+      } catch {
+        return no('must be an absolute URL such as https://relayprobe.example.com');
+      }
+    } },
+  { name: 'RELAYPROBE_HELO_NAME', key: 'heloName', defaultText: '(this machine\'s name if fully qualified, else relayprobe.invalid)', description: 'Name sent in EHLO/HELO; use the server\'s real, resolvable host name.',
+    parse: (t) => { const p = validateHeloName(t); return p ? no(p) : ok(t); } },
+  { name: 'RELAYPROBE_TEST_DOMAIN', key: 'testDomain', defaultText: 'example.com', description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
+    parse: (t) => { const p = validateDomain(t.toLowerCase()); return p ? no(p) : ok(t.toLowerCase()); } },
+  { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
+    parse: (t) => (parseIpLiteral(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
+  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.',
+    parse: (t) => {
+      const cidrs = list(t);
+      const policy = createAddressPolicy({ allowPrivate: false, allowCidrs: cidrs });
+      return policy.ok ? ok(cidrs) : no(policy.message);
+    } },
+  { name: 'RELAYPROBE_PORTS', key: 'ports', defaultText: '25,465,587', description: 'Target ports visitors may test; ranges allowed (2525-2530).', parse: portList },
+  { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
+    parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')) },
+  { name: 'RELAYPROBE_TRUST_PROXY', key: 'trustProxy', defaultText: '(off)', description: 'Addresses or CIDRs of your reverse proxies (or loopback); only their X-Forwarded-For is believed.', parse: trustProxy },
+  { name: 'RELAYPROBE_MAX_CONCURRENT', key: 'maxConcurrent', defaultText: '20', description: 'Probes running at once; more wait in the queue.', parse: integer(1, 5000) },
+  { name: 'RELAYPROBE_MAX_QUEUE', key: 'maxQueue', defaultText: '100', description: 'Probes that may wait; beyond that, new ones are refused (503).', parse: integer(0, 100000) },
+  { name: 'RELAYPROBE_RATE_LIMIT', key: 'rateLimitPerMinute', defaultText: '10', description: 'Probes one client may start per minute.', parse: integer(1, 100000) },
+  { name: 'RELAYPROBE_TARGET_HOURLY_LIMIT', key: 'targetHourlyLimit', defaultText: '6', description: 'Probes of one mail server per hour (one at a time).', parse: integer(1, 100000) },
+  { name: 'RELAYPROBE_TIMEOUT', key: 'timeoutSeconds', defaultText: '30', description: 'Seconds to wait for each SMTP reply.', parse: integer(1, 600) },
+  { name: 'RELAYPROBE_SHUTDOWN_GRACE', key: 'shutdownGraceSeconds', defaultText: '20', description: 'On SIGTERM, seconds running probes get to finish before they are stopped and marked interrupted.', parse: integer(0, 3600) },
+  { name: 'RELAYPROBE_LOG_LEVEL', key: 'logLevel', defaultText: 'info', description: 'fatal, error, warn, info, debug, trace or silent.',
+    parse: (t) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent')) },
+];
+
+const DEFAULTS: ServerConfig = {
+  host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
+  sourceAddress: undefined, allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
+  maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, shutdownGraceSeconds: 20, logLevel: 'info',
+};
+
+/** Read the configuration from the environment; every problem is reported, each naming its variable. */
+export function loadConfig(env: Record<string, string | undefined>): { ok: true; config: ServerConfig } | { ok: false; errors: string[] } {
+  const config: ServerConfig = { ...DEFAULTS };
+  const errors: string[] = [];
+  for (const variable of VARIABLES) {
+    const text = env[variable.name];
+    if (text === undefined || text === '') continue;
+    const parsed = variable.parse(text);
+    if (parsed.ok) (config as unknown as Record<string, unknown>)[variable.key] = parsed.value;
+    else errors.push(`${variable.name}=${JSON.stringify(text.slice(0, 80))}: ${parsed.message}`);
+  }
+  const unknown = Object.keys(env).filter((k) => k.startsWith('RELAYPROBE_') && !VARIABLES.some((v) => v.name === k));
+  for (const name of unknown) errors.push(`${name}: unknown variable (known: ${VARIABLES.map((v) => v.name).join(', ')})`);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+}

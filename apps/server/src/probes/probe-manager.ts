@@ -1,0 +1,225 @@
+// Runs probes on the server, independent of any viewer (closing a browser changes nothing).
+// Write model (SECURITY.md §5): the row is committed before anything connects; events are
+// published to live viewers at once and appended to storage in small batches; the final state
+// and the last events are one transaction, and viewers get `done` only after it.
+//
+// Invariants: a probe is in `live` from its commit until its final commit; every event of a live
+// probe is in `entry.events` (the very objects the runner stores in its transcript); a viewer
+// joining a live probe gets stored-then-live events in one synchronous step, so nothing is missed
+// or repeated.
+import type { CreateProbeBody, ApiErrorCode, DoneMessage, ProbeEvent, ResultDocument, ServerMessage } from '@relayprobe/contracts';
+import { VERDICT_LABELS } from '@relayprobe/contracts';
+import { prepareProbe, runPreparedProbe, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import type { ProbeStore } from '../storage/probe-store.js';
+import type { Metrics } from '../metrics.js';
+import { TargetLimits } from './target-limits.js';
+
+/** Events are written in batches of at most this many, or after this long. */
+const FLUSH_EVENTS = 32;
+const FLUSH_MS = 25;
+
+export interface Viewer {
+  /** Deliver one message; false when the viewer is gone or too slow (it is then dropped). */
+  send(message: ServerMessage): boolean;
+}
+
+interface LiveProbe {
+  id: string;
+  prepared: PreparedProbe;
+  events: ProbeEvent[];
+  pending: ProbeEvent[];
+  flushTimer: NodeJS.Timeout | undefined;
+  viewers: Set<Viewer>;
+  abort: AbortController;
+  targetKey: string;
+  startedAt: number;
+  state: 'queued' | 'running';
+}
+
+export type StartOutcome = { ok: true; id: string } | { ok: false; status: number; code: ApiErrorCode; message: string; field?: string };
+
+export interface ProbeManagerOptions {
+  store: ProbeStore;
+  config: ServerConfig;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+  resolver?: DnsResolver | undefined;
+  trustedCa?: string | undefined;
+  /** Link to a result, as shown in messages. */
+  linkTo: (id: string) => string;
+}
+
+export class ProbeManager {
+  private readonly live = new Map<string, LiveProbe>();
+  private readonly queue: LiveProbe[] = [];
+  private running = 0;
+  private shuttingDown = false;
+  private readonly limits: TargetLimits;
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly options: ProbeManagerOptions) {
+    this.limits = new TargetLimits(options.config.targetHourlyLimit);
+  }
+
+  get runningCount(): number {
+    return this.running;
+  }
+
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  /** Validate, resolve, apply limits, commit the row, enqueue. */
+  async start(body: CreateProbeBody): Promise<StartOutcome> {
+    if (this.shuttingDown) return { ok: false, status: 503, code: 'shutting-down', message: 'The server is shutting down; try again in a moment.' };
+    const { config } = this.options;
+    const prepared = await prepareProbe({
+      target: body.target, port: body.port ?? 25, suite: body.suite ?? 'standard', tls: body.tls ?? 'auto',
+      sendMessage: body.sendMessage === true, ...(body.to !== undefined ? { to: body.to } : {}),
+      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds,
+      ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
+      allowPrivate: false, allowCidrs: config.allowTargets, allowedPorts: config.ports,
+      ...(this.options.resolver ? { resolver: this.options.resolver } : {}),
+      ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
+    });
+    if (!prepared.ok) {
+      const status = prepared.code === 'address-refused' || prepared.code === 'port-not-allowed' ? 403 : 400;
+      return { ok: false, status, code: prepared.code as ApiErrorCode, message: prepared.message, ...(prepared.field ? { field: prepared.field } : {}) };
+    }
+    if (this.shuttingDown) return { ok: false, status: 503, code: 'shutting-down', message: 'The server is shutting down; try again in a moment.' };
+    const probe = prepared.probe;
+    const targetKey = TargetLimits.keyOf(probe);
+    const limited = this.limits.check(targetKey);
+    if (limited) {
+      const link = this.options.linkTo(limited.id);
+      return limited.kind === 'busy'
+        ? { ok: false, status: 429, code: 'target-busy', message: `A probe of this server is already running: watch it at ${link}` }
+        : { ok: false, status: 429, code: 'target-rate-limited', message: `This server was probed ${this.options.config.targetHourlyLimit} times in the last hour; see the latest result at ${link}` };
+    }
+    if (this.running >= config.maxConcurrent && this.queue.length >= config.maxQueue) {
+      return { ok: false, status: 503, code: 'queue-full', message: 'Too many probes are waiting; try again in a minute.' };
+    }
+    this.options.store.createProbe({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request });
+    const entry: LiveProbe = {
+      id: probe.id, prepared: probe, events: [], pending: [], flushTimer: undefined, viewers: new Set(), abort: new AbortController(),
+      targetKey, startedAt: performance.now(), state: 'queued',
+    };
+    this.live.set(entry.id, entry);
+    this.limits.started(targetKey, entry.id);
+    this.options.metrics.probeStarted();
+    this.queue.push(entry);
+    this.pump();
+    return { ok: true, id: entry.id };
+  }
+
+  private pump(): void {
+    while (this.running < this.options.config.maxConcurrent && this.queue.length > 0) {
+      const entry = this.queue.shift() as LiveProbe;
+      this.running++;
+      entry.state = 'running';
+      const { prepared } = entry;
+      runPreparedProbe({ ...prepared, options: { ...prepared.options, onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal } })
+        .then((doc) => this.finish(entry, entry.abort.signal.aborted ? 'interrupted' : 'complete', doc))
+        .catch((error: unknown) => {
+          this.options.log.error({ err: error, probe: entry.id }, 'probe failed');
+          this.finish(entry, 'interrupted', undefined);
+        });
+    }
+    this.options.metrics.setGauges(this.running, this.queue.length);
+  }
+
+  private onEvent(entry: LiveProbe, event: ProbeEvent): void {
+    entry.events.push(event);
+    entry.pending.push(event);
+    this.publish(entry, { type: 'event', seq: event.seq, event });
+    if (entry.pending.length >= FLUSH_EVENTS) this.flush(entry);
+    else entry.flushTimer ??= setTimeout(() => this.flush(entry), FLUSH_MS);
+  }
+
+  private flush(entry: LiveProbe): void {
+    clearTimeout(entry.flushTimer);
+    entry.flushTimer = undefined;
+    if (entry.pending.length === 0) return;
+    const batch = entry.pending;
+    entry.pending = [];
+    try {
+      this.options.store.appendEvents(entry.id, batch);
+    } catch (error) {
+      entry.pending = batch.concat(entry.pending);
+      this.options.log.error({ err: error, probe: entry.id }, 'storing events failed; will retry');
+    }
+  }
+
+  private publish(entry: LiveProbe, message: ServerMessage): void {
+    for (const viewer of entry.viewers) if (!viewer.send(message)) entry.viewers.delete(viewer);
+  }
+
+  private finish(entry: LiveProbe, status: 'complete' | 'interrupted', doc: ResultDocument | undefined): void {
+    clearTimeout(entry.flushTimer);
+    entry.flushTimer = undefined;
+    const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
+    let committed = true;
+    try {
+      const { events: _events, ...result } = doc ?? { events: [] };
+      this.options.store.finishProbe(entry.id, {
+        status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}),
+        ...(doc ? { result: { ...(result as Omit<ResultDocument, 'events'>), status } } : {}), events: entry.pending,
+      });
+      entry.pending = [];
+    } catch (error) {
+      committed = false;
+      this.options.log.error({ err: error, probe: entry.id }, 'storing the final result failed');
+    }
+    if (entry.state === 'running') this.running--;
+    this.live.delete(entry.id);
+    this.limits.finished(entry.targetKey, entry.id);
+    this.options.metrics.probeFinished(verdict?.code ?? 'interrupted', (performance.now() - entry.startedAt) / 1000);
+    // `done` only after the final commit (SECURITY.md §5); without a commit viewers are left to reconnect.
+    const done: DoneMessage = { type: 'done', status, ...(verdict ? { verdict } : {}) };
+    if (committed) this.publish(entry, done);
+    entry.viewers.clear();
+    this.pump();
+    if (this.running === 0 && this.queue.length === 0) this.idle?.();
+  }
+
+  /**
+   * Attach a viewer: events after `after`, then live ones, then `done`. Returns a function that
+   * detaches it, or undefined when there is no such probe.
+   */
+  watch(id: string, after: number, viewer: Viewer): (() => void) | undefined {
+    const entry = this.live.get(id);
+    if (entry) {
+      for (const event of entry.events) if (event.seq > after && !viewer.send({ type: 'event', seq: event.seq, event })) return () => {};
+      entry.viewers.add(viewer);
+      return () => entry.viewers.delete(viewer);
+    }
+    const row = this.options.store.getProbe(id);
+    if (!row) return undefined;
+    for (const event of this.options.store.getEvents(id, after)) if (!viewer.send({ type: 'event', seq: event.seq, event })) return () => {};
+    viewer.send({ type: 'done', status: row.status, ...(row.verdict ? { verdict: row.verdict } : {}) });
+    return () => {};
+  }
+
+  /** Events of a live probe (fresher than storage), or undefined when it is not running. */
+  liveEvents(id: string): readonly ProbeEvent[] | undefined {
+    return this.live.get(id)?.events;
+  }
+
+  /**
+   * Graceful shutdown: refuse new probes, drop the queue (marked interrupted), give running probes
+   * `graceMs` to finish, then stop the rest (they are stored as interrupted).
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.shuttingDown = true;
+    for (const entry of this.queue.splice(0)) this.finish(entry, 'interrupted', undefined);
+    if (this.running === 0) return;
+    const allDone = new Promise<void>((resolve) => (this.idle = resolve));
+    const grace = new Promise<'grace'>((resolve) => setTimeout(() => resolve('grace'), graceMs).unref());
+    if ((await Promise.race([allDone, grace])) === 'grace') {
+      for (const entry of this.live.values()) entry.abort.abort();
+      await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// WebSocket GET /api/v1/probes/:id/events[?after=SEQ]: stored events first, then live ones, then
+// `done` once the final state is committed (DESIGN.md "Contracts"). The socket only pushes
+// (HOUSE-STYLE rule 9); the one thing a viewer may send is a keepalive ping.
+//
+// Safety (SECURITY.md §4): Origin checked before the upgrade; 16 KiB maxPayload (set where the
+// plugin is registered); schema-checked client messages; ping/pong to find dead viewers; a viewer
+// whose send buffer passes 1 MiB is dropped while the probe goes on and is stored.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { WebSocket } from 'ws';
+import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema, type ServerMessage } from '@relayprobe/contracts';
+import type { ProbeManager } from '../probes/probe-manager.js';
+import type { ProbeStore } from '../storage/probe-store.js';
+import { RESULT_ID, sendError } from '../http/api-errors.js';
+
+/** A viewer this far behind is dropped (SECURITY.md §4). */
+export const SLOW_VIEWER_BYTES = 1024 * 1024;
+/** Ping every viewer this often; one that has not answered the previous ping is closed. */
+export const PING_INTERVAL_MS = 30_000;
+
+export interface ProbeEventsOptions {
+  manager: ProbeManager;
+  store: ProbeStore;
+  /** Origins allowed besides the request's own host (RELAYPROBE_PUBLIC_URL's origin). */
+  allowedOrigins: string[];
+  pingIntervalMs?: number;
+}
+
+/** Same-origin, a configured public origin, or no Origin at all (not a browser). */
+export function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (fastify, options) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const pingEvery = options.pingIntervalMs ?? PING_INTERVAL_MS;
+
+  app.get('/api/v1/probes/:id/events', {
+    websocket: true,
+    schema: { params: ProbeIdParams, querystring: EventsQuery, hide: true },
+    config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+    preValidation: async (request, reply) => {
+      if (!originAllowed(request, options.allowedOrigins)) return sendError(reply, 403, 'invalid-request', 'This page may not open the live stream (Origin not allowed).');
+      const { id } = request.params as { id: string };
+      if (!RESULT_ID.test(id) || !options.store.getProbe(id)) return sendError(reply, 404, 'not-found');
+    },
+  }, (socket: WebSocket, request) => {
+    const { id } = request.params;
+    const after = request.query.after ?? 0;
+    let alive = true;
+    let detach: (() => void) | undefined;
+
+    const viewer = {
+      send(message: ServerMessage): boolean {
+        if (socket.readyState !== socket.OPEN) return false;
+        if (socket.bufferedAmount > SLOW_VIEWER_BYTES) {
+          request.log.warn({ probe: id }, 'dropping a viewer that does not keep up');
+          socket.terminate();
+          return false;
+        }
+        socket.send(JSON.stringify(message));
+        if (message.type === 'done') socket.close(1000, 'done');
+        return true;
+      },
+    };
+
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const pinger = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, pingEvery);
+    socket.on('message', (data, isBinary) => {
+      let message: unknown;
+      try {
+        message = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        message = undefined;
+      }
+      if (!matchesSchema(ClientMessage, message)) socket.close(1008, 'this socket only pushes; send nothing but {"type":"ping"}');
+    });
+    socket.on('close', () => {
+      clearInterval(pinger);
+      detach?.();
+    });
+    socket.on('error', () => socket.terminate());
+
+    detach = options.manager.watch(id, after, viewer);
+    if (!detach) socket.close(1008, 'not found');
+  });
+};

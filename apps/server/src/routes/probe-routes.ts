@@ -1,0 +1,62 @@
+// REST: start probes, read one result, list recent results (DESIGN.md "Contracts").
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, type ProbeSummary } from '@relayprobe/contracts';
+import type { ProbeManager } from '../probes/probe-manager.js';
+import type { ProbeStore, StoredProbe } from '../storage/probe-store.js';
+import { resultDocument } from '../probes/result-view.js';
+import { decodeListCursor } from '../storage/list-cursor.js';
+import { RESULT_ID, sendError } from '../http/api-errors.js';
+import { tokenGuard } from '../http/auth-token.js';
+
+export interface ProbeRoutesOptions {
+  manager: ProbeManager;
+  store: ProbeStore;
+  authToken: string | undefined;
+  rateLimitPerMinute: number;
+  linkTo: (id: string) => string;
+}
+
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 429: ApiError, 503: ApiError };
+
+export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastify, options) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const guard = tokenGuard(options.authToken);
+  const summary = (row: StoredProbe): ProbeSummary => ({
+    id: row.id, url: options.linkTo(row.id), target: row.target, port: row.request.port, suite: row.request.suite, status: row.status,
+    ...(row.verdict ? { verdict: row.verdict } : {}), createdAt: row.createdAt, ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
+  });
+
+  app.post('/api/v1/probes', {
+    schema: { summary: 'Start a probe', body: CreateProbeBody, response: { 201: CreateProbeResponse, ...errors } },
+    config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: 60_000 } },
+    preHandler: guard,
+  }, async (request, reply) => {
+    const outcome = await options.manager.start(request.body);
+    if (!outcome.ok) return sendError(reply, outcome.status, outcome.code, outcome.message, outcome.field);
+    const url = options.linkTo(outcome.id);
+    return reply.code(201).header('location', url).send({ id: outcome.id, url });
+  });
+
+  app.get('/api/v1/probes/:id', {
+    schema: { summary: 'Read a result (running, complete or interrupted)', params: ProbeIdParams, response: { 200: ResultDocument, 404: ApiError } },
+  }, async (request, reply) => {
+    const { id } = request.params;
+    const row = RESULT_ID.test(id) ? options.store.getProbe(id) : undefined;
+    if (!row) return sendError(reply, 404, 'not-found');
+    const events = options.manager.liveEvents(id) ?? options.store.getEvents(id);
+    reply.header('cache-control', row.status === 'running' ? 'no-store' : 'private, max-age=3600');
+    return resultDocument(row, events);
+  });
+
+  app.get('/api/v1/probes', {
+    schema: { summary: 'Recent results, newest first', querystring: ProbeListQuery, response: { 200: ProbeList, 400: ApiError, 401: ApiError } },
+    preHandler: guard,
+  }, async (request, reply) => {
+    const { before } = request.query;
+    if (before !== undefined && !decodeListCursor(before).ok) return sendError(reply, 400, 'invalid-request', 'The "before" cursor is not one this server gave out.', 'before');
+    const page = options.store.listProbes({ limit: request.query.limit ?? 20, ...(before ? { before } : {}) });
+    reply.header('cache-control', 'no-store');
+    return { items: page.items.map(summary), ...(page.next ? { next: page.next } : {}) };
+  });
+};

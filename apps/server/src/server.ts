@@ -1,0 +1,37 @@
+// Starts relayprobe: read the configuration (a bad value stops the start, naming the variable),
+// build the app, listen; on SIGTERM/SIGINT stop accepting, let running probes finish for the
+// grace period, mark the rest interrupted and close the database cleanly.
+import { loadConfig } from './config.js';
+import { buildApp } from './app.js';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  for (const error of loaded.errors) process.stderr.write(`relayprobe: configuration error: ${error}\n`);
+  process.exit(1);
+}
+const { config } = loaded;
+
+const app = await buildApp(config);
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down: no new probes; running ones get the grace period');
+  app.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+
+try {
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info(`relayprobe is listening on ${address}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ''}; data in ${config.dataDir}`);
+} catch (error) {
+  app.log.error({ err: error }, `cannot listen on ${config.host}:${config.port}`);
+  process.exit(1);
+}
