@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Entry point of the `relayprobe` command.
 import { main } from './main.js';
 

@@ -9,7 +9,7 @@ import { ResultDocument, schemaErrors } from '@relayprobe/contracts';
 import { main } from '../src/main.js';
 import type { OutputStream } from '../src/terminal-output.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/relayprobe.js', import.meta.url));
 const servers: ServerHandle[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 const start = async (name: ProfileName) => {
