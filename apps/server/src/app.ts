@@ -17,6 +17,7 @@ import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
 import { PAGE_STYLE_HASH, pageRoutes } from './routes/page-routes.js';
 import { renderNotFoundPage } from './pages/share-page.js';
+import { DEFAULT_WEB_ROOT } from './pages/web-app.js';
 
 export interface AppDependencies {
   /** DNS resolver for probes (tests inject one; default: the system's, asynchronous). */
@@ -27,6 +28,8 @@ export interface AppDependencies {
   logger?: FastifyServerOptions['logger'];
   /** WebSocket ping interval (tests shorten it). */
   pingIntervalMs?: number;
+  /** The web app's build (default apps/web/dist); tests point it elsewhere to test the plain pages. */
+  webRoot?: string;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -107,7 +110,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
   await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
-  await app.register(pageRoutes, { manager, store, linkTo, publicBase, tokenRequired: config.authToken !== undefined });
+  await app.register(pageRoutes, { manager, store, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 
   app.addHook('onClose', async () => {
     await manager.shutdown(config.shutdownGraceSeconds * 1000);

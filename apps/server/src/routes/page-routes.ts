@@ -5,7 +5,10 @@ import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore } from '../storage/probe-store.js';
 import { resultDocument } from '../probes/result-view.js';
 import { RESULT_ID } from '../http/api-errors.js';
-import { renderNotFoundPage, renderSharePage } from '../pages/share-page.js';
+import fastifyStatic from '@fastify/static';
+import { join } from 'node:path';
+import { previewOf, renderNotFoundPage, renderSharePage } from '../pages/share-page.js';
+import { WebApp } from '../pages/web-app.js';
 import { renderHomePage } from '../pages/home-page.js';
 import { PAGE_STYLE } from '../pages/page-style.js';
 
@@ -15,24 +18,42 @@ export interface PageRoutesOptions {
   linkTo: (id: string) => string;
   publicBase: string | undefined;
   tokenRequired: boolean;
+  /** The web app's build directory; without an index.html there, the server-rendered pages are used. */
+  webRoot: string;
 }
+
+const HOME_HEAD = { title: 'relayprobe: is your mail server an open relay?', description: 'Test a mail server for open relaying, live, with a verdict you can share.' };
 
 /** CSP source for the inline stylesheet of these pages. */
 export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
 
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, options) => {
+  const web = WebApp.load(options.webRoot);
+  if (web) {
+    // Hashed file names: cache forever.
+    await app.register(fastifyStatic, { root: join(web.root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, decorateReply: false });
+  } else {
+    app.log.warn(`no web app build at ${options.webRoot}; serving the plain pages (run npm run build)`);
+  }
+
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache');
+    if (web) return reply.send(web.render({ ...HOME_HEAD, url: options.publicBase ? `${options.publicBase}/` : undefined }));
     const base = options.publicBase ?? `${request.protocol}://${request.host}`;
-    return reply.type('text/html; charset=utf-8').send(renderHomePage(base, options.tokenRequired));
+    return reply.send(renderHomePage(base, options.tokenRequired));
   });
 
   app.get<{ Params: { id: string } }>('/r/:id', { schema: { hide: true }, config: { rateLimit: { max: 120, timeWindow: 60_000 } } }, async (request, reply) => {
     const { id } = request.params;
     const row = RESULT_ID.test(id) ? options.store.getProbe(id) : undefined;
     reply.header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8');
-    if (!row) return reply.code(404).send(renderNotFoundPage());
+    if (!row) {
+      // The same answer for unknown and malformed ids (SECURITY.md §4).
+      return reply.code(404).send(web ? web.render({ title: 'No such result · relayprobe', description: 'The link is wrong or the result is gone.' }) : renderNotFoundPage());
+    }
     const result = resultDocument(row, options.manager.liveEvents(id) ?? options.store.getEvents(id));
-    reply.header('cache-control', row.status === 'running' ? 'no-store' : 'private, max-age=60');
+    reply.header('cache-control', 'no-store');
+    if (web) return reply.send(web.render({ ...previewOf(result), url: options.linkTo(id) }));
     return reply.send(renderSharePage({ result, url: options.linkTo(id) }));
   });
 };
