@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_CODES, REASON_CODES, VERDICT_CODES, VECTOR_OUTCOMES, isErrorCode } from '../src/index.js';
+import { API_ERROR_CODES, ERROR_CODES, REASON_CODES, VERDICT_CODES, VECTOR_OUTCOMES, isErrorCode } from '../src/index.js';
 
 const doc = readFileSync(new URL('../../../docs/error-codes.md', import.meta.url), 'utf8');
 const section = (title: string) => {
@@ -22,6 +22,10 @@ test('every error code is documented with its side, and nothing else is', () => 
 
 test('every reason code is documented, and nothing else is', () => {
   assert.deepEqual(codesIn(section('Reason codes')), Object.keys(REASON_CODES));
+});
+
+test('every API error code is documented, and nothing else is', () => {
+  assert.deepEqual(codesIn(section('API error codes')), Object.keys(API_ERROR_CODES));
 });
 
 test('vector outcomes and verdict codes are documented', () => {
