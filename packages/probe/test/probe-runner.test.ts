@@ -126,3 +126,18 @@ test('the default run never sends DATA', async () => {
   assert.ok(server.transcripts.every((t) => !t.received.includes('DATA')));
   assert.ok(server.transcripts.every((t) => t.received.at(-1) === 'QUIT'));
 });
+
+test('a local source address is used for the connection', async () => {
+  const { result } = await probeLocal(await start('postfix-closed'), { sourceAddress: '127.0.0.2', suite: 'quick' });
+  assert.equal(result.session?.localAddress, '127.0.0.2');
+  assert.equal(result.verdict?.code, 'closed');
+});
+
+test('a source address this machine does not have: named error, nothing reached the server', async () => {
+  const server = await start('postfix-closed');
+  // 192.0.2.77 (TEST-NET-1) is not configured here, so bind() fails locally: no packet is sent.
+  const { result } = await probeLocal(server, { sourceAddress: '192.0.2.77', suite: 'quick' });
+  assert.ok(result.events.some((e) => e.type === 'error' && e.code === 'source-address-unavailable'), JSON.stringify(result.events.filter((e) => e.type === 'error')));
+  assert.equal(result.verdict?.code, 'unreachable');
+  assert.equal(server.connections, 0);
+});
