@@ -175,7 +175,7 @@ export class ProbeManager {
     if (entry.state === 'running') this.running--;
     this.live.delete(entry.id);
     this.limits.finished(entry.targetKey, entry.id);
-    this.options.metrics.probeFinished(verdict?.code ?? 'interrupted', (performance.now() - entry.startedAt) / 1000);
+    this.options.metrics.probeFinished(status === 'interrupted' ? 'interrupted' : (verdict?.code ?? 'interrupted'), (performance.now() - entry.startedAt) / 1000);
     // `done` only after the final commit (SECURITY.md §5); without a commit viewers are left to reconnect.
     const done: DoneMessage = { type: 'done', status, ...(verdict ? { verdict } : {}) };
     if (committed) this.publish(entry, done);
