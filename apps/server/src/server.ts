@@ -11,7 +11,14 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 
-const app = await buildApp(config);
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp(config);
+} catch (error) {
+  // e.g. a database written by a newer relayprobe, or a data directory we cannot write.
+  process.stderr.write(`relayprobe: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;

@@ -24,7 +24,7 @@ export const REASON_CODES = {
   tarpit: 'The server answered too slowly (a tarpit, or a very slow server).',
   'error-limit': 'The server closed the session for too many errors.',
   'rate-limited': 'The server limited our rate or connections.',
-  'test-domain-refused': 'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain).',
+  'test-domain-refused': 'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).',
   blocklisted: 'The server refused our address or sender outright (a blocklist or reputation refusal).',
   'sender-refused': 'The server refused every sender we tried.',
   'connection-lost': 'The connection was lost before every vector got an answer.',

@@ -144,7 +144,7 @@ const CAUSE_FLAGS: ReasonCode[] = ['probe-aborted', 'probe-deadline', 'tarpit', 
 const firstCause = (flags: string[]) => CAUSE_FLAGS.find((c) => flags.includes(c));
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const testDomainText = (domain: string) =>
-  `The server refused the test domain ${domain} itself (domain not found or null MX), which says nothing about relaying; use a real, mail-accepting domain you control that the target does not host (--test-domain).`;
+  `The server refused the test domain ${domain} itself (domain not found or null MX), which says nothing about relaying; use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).`;
 
 const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> = {
   open: 'Restrict relaying to authenticated users and your own networks (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination; Exim: relay_from_hosts), then test again.',
@@ -156,7 +156,7 @@ const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> =
 
 function inconclusiveAdvice(causes: ReasonCode[]): string {
   if (causes.includes('greylisting')) return 'Greylisting defers first attempts: run the test again after a few minutes.';
-  if (causes.includes('test-domain-refused')) return 'Run again with --test-domain set to a real domain you control that is hosted elsewhere.';
+  if (causes.includes('test-domain-refused')) return 'Run again with a test domain of your own that is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
   if (causes.includes('blocklisted')) return 'The server refused our address; run the test from another network or ask its operator.';
   if (causes.includes('tarpit')) return 'The server answered slowly; run again with a longer --timeout.';
   if (causes.includes('starttls-unavailable')) return 'Run again with --tls auto, or check the server’s TLS configuration.';

@@ -39,7 +39,9 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
   });
 
   app.get('/api/v1/probes/:id', {
-    schema: { summary: 'Read a result (running, complete or interrupted)', params: ProbeIdParams, response: { 200: ResultDocument, 404: ApiError } },
+    schema: { summary: 'Read a result (running, complete or interrupted)', params: ProbeIdParams, response: { 200: ResultDocument, 404: ApiError, 429: ApiError } },
+    // Guessing ids is what a limit on this route stops (SECURITY.md §4: 404s are rate limited).
+    config: { rateLimit: { max: 120, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const { id } = request.params;
     const row = RESULT_ID.test(id) ? options.store.getProbe(id) : undefined;
