@@ -1,5 +1,6 @@
 // Builds the Fastify app (server.ts only listens): storage, the probe manager, security
 // plugins and routes. Tests build it with their own config and an injected DNS resolver.
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +13,7 @@ import { ProbeStore } from './storage/probe-store.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
 import { sendError } from './http/api-errors.js';
+import { describeValidation } from './http/validation-message.js';
 import { probeRoutes } from './routes/probe-routes.js';
 import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -51,8 +53,14 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     logger: deps.logger ?? loggerOptions(config),
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: MAX_BODY_BYTES,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+  // Bodies are JSON: a port is a JSON integer, never "0x19", " 25" or true (SECURITY.md §1's strict
+  // grammar). Query strings and path parameters are text, so those are coerced to their types.
+  const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
+  const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
+  app.removeContentTypeParser('text/plain');
 
   const store = ProbeStore.open(config.dataDir);
   const interrupted = store.interruptRunning(new Date().toISOString());
@@ -93,11 +101,14 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
-      const first = error.validation[0];
-      const field = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      return sendError(reply, 400, 'invalid-request', `Invalid ${error.validationContext ?? 'request'}: ${error.message}.`, field || undefined);
+      // A malformed id is answered like an unknown one (SECURITY.md §4).
+      if (error.validationContext === 'params') return sendError(reply, 404, 'not-found');
+      const problem = describeValidation(error.validation, error.validationContext);
+      return sendError(reply, 400, 'invalid-request', problem.message, problem.field);
     }
     if (error.statusCode === 429) return sendError(reply, 429, 'rate-limited', error.message);
+    if (error.statusCode === 415) return sendError(reply, 415, 'invalid-request', 'Send the body as JSON with Content-Type: application/json.');
+    if (error.statusCode === 413) return sendError(reply, 413, 'invalid-request', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, error.statusCode, 'invalid-request', error.message);
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal-error');

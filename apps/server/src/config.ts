@@ -36,6 +36,8 @@ interface Variable<K extends keyof ServerConfig> {
   /** Default as written in the docs; undefined when unset means "off". */
   defaultText: string | undefined;
   description: string;
+  /** Never echo the value in messages. */
+  secret?: boolean;
   parse(text: string): Parsed<ServerConfig[K]>;
 }
 
@@ -72,6 +74,7 @@ function trustProxy(text: string): Parsed<string[] | false> {
     if (PROXY_KEYWORDS.has(item)) continue;
     const [address, bits] = item.split('/');
     if (!address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return no(`"${item}" is not an IP address, a CIDR, or one of loopback, linklocal, uniquelocal`);
+    if (bits !== undefined && Number(bits) < 8) return no(`"${item}" trusts a huge part of the internet, so anyone could forge X-Forwarded-For; list your proxies' addresses`);
   }
   return ok(items);
 }
@@ -106,7 +109,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
       return policy.ok ? ok(cidrs) : no(policy.message);
     } },
   { name: 'RELAYPROBE_PORTS', key: 'ports', defaultText: '25,465,587', description: 'Target ports visitors may test; ranges allowed (2525-2530).', parse: portList },
-  { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
+  { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, secret: true, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
     parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')) },
   { name: 'RELAYPROBE_TRUST_PROXY', key: 'trustProxy', defaultText: '(off)', description: 'Addresses or CIDRs of your reverse proxies (or loopback); only their X-Forwarded-For is believed.', parse: trustProxy },
   { name: 'RELAYPROBE_MAX_CONCURRENT', key: 'maxConcurrent', defaultText: '20', description: 'Probes running at once; more wait in the queue.', parse: integer(1, 5000) },
@@ -134,7 +137,8 @@ export function loadConfig(env: Record<string, string | undefined>): { ok: true;
     if (text === undefined || text === '') continue;
     const parsed = variable.parse(text);
     if (parsed.ok) (config as unknown as Record<string, unknown>)[variable.key] = parsed.value;
-    else errors.push(`${variable.name}=${JSON.stringify(text.slice(0, 80))}: ${parsed.message}`);
+    // A secret's value is never echoed (it would land in logs).
+    else errors.push(variable.secret ? `${variable.name}: ${parsed.message}` : `${variable.name}=${JSON.stringify(text.slice(0, 80))}: ${parsed.message}`);
   }
   const unknown = Object.keys(env).filter((k) => k.startsWith('RELAYPROBE_') && !VARIABLES.some((v) => v.name === k));
   for (const name of unknown) errors.push(`${name}: unknown variable (known: ${VARIABLES.map((v) => v.name).join(', ')})`);

@@ -60,6 +60,19 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; code: 'invalid
 const bad = (field: string, message: string, code: 'invalid-option' | 'port-not-allowed' = 'invalid-option'): Validation<never> => ({ ok: false, code, field, message });
 const quote = (value: string) => `"${escapeForDisplay(value.slice(0, 80))}"`;
 
+/** A port list as short text: "25, 465, 587" or "1024-65535". */
+export function describePorts(ports: readonly number[]): string {
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    runs.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(', '));
+    i = j + 1;
+  }
+  return runs.length > 12 ? `${runs.slice(0, 12).join(', ')} and ${runs.length - 12} more ranges` : runs.join(', ');
+}
+
 /** The default EHLO name: this host's name when it is a valid FQDN (RFC 5321 §4.1.1.1), else a reserved one. */
 export function defaultHeloName(): string {
   const name = hostname().toLowerCase();
@@ -77,7 +90,7 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   if (!port.ok) return bad('port', port.message);
   const allowedPorts = options.allowedPorts ?? DEFAULT_PORTS;
   if (allowedPorts !== 'any' && !allowedPorts.includes(port.port)) {
-    return bad('port', `Port ${port.port} is not allowed; allowed ports: ${allowedPorts.join(', ')}.`, 'port-not-allowed');
+    return bad('port', `Port ${port.port} is not allowed; allowed ports: ${describePorts(allowedPorts)}.`, 'port-not-allowed');
   }
 
   const suite = options.suite ?? 'standard';
@@ -94,7 +107,7 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
 
   let to: ValidatedProbe['to'];
   if (options.to !== undefined) {
-    if (!options.sendMessage) return bad('to', 'A recipient (--to) only makes sense with the delivery stage (--send-message).');
+    if (!options.sendMessage) return bad('to', 'A recipient (to, --to) only makes sense with the delivery stage (sendMessage, --send-message).');
     const problem = validateMailbox(options.to);
     if (problem) return bad('to', `Invalid recipient ${quote(options.to)}: ${problem}`);
     const at = options.to.lastIndexOf('@');

@@ -55,7 +55,7 @@ ${verdict ? `<h2>${html(verdict.label)}</h2><p>${html(verdict.summary)}</p><p><s
 ${rows}
 </tbody></table>
 <h2>Transcript</h2>
-<pre role="log">${html(formatTranscript(result.events))}</pre>
+<pre role="log">${formatTranscript(result.events).split('\n').map(html).join('\n')}</pre>
 <p><a href="/api/v1/probes/${html(result.id)}">Result as JSON</a></p>
 </main>
 </body>

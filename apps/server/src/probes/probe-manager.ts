@@ -21,8 +21,11 @@ const FLUSH_EVENTS = 32;
 const FLUSH_MS = 25;
 
 export interface Viewer {
-  /** Deliver one message; false when the viewer is gone or too slow (it is then dropped). */
-  send(message: ServerMessage): boolean;
+  /**
+   * Deliver one message; false when the viewer is gone or too slow (it is then dropped).
+   * `replay` marks stored events sent on joining, which are paced rather than held against the viewer.
+   */
+  send(message: ServerMessage, replay: boolean): boolean;
 }
 
 interface LiveProbe {
@@ -153,7 +156,7 @@ export class ProbeManager {
   }
 
   private publish(entry: LiveProbe, message: ServerMessage): void {
-    for (const viewer of entry.viewers) if (!viewer.send(message)) entry.viewers.delete(viewer);
+    for (const viewer of entry.viewers) if (!viewer.send(message, false)) entry.viewers.delete(viewer);
   }
 
   private finish(entry: LiveProbe, status: 'complete' | 'interrupted', doc: ResultDocument | undefined): void {
@@ -191,14 +194,14 @@ export class ProbeManager {
   watch(id: string, after: number, viewer: Viewer): (() => void) | undefined {
     const entry = this.live.get(id);
     if (entry) {
-      for (const event of entry.events) if (event.seq > after && !viewer.send({ type: 'event', seq: event.seq, event })) return () => {};
+      for (const event of entry.events) if (event.seq > after && !viewer.send({ type: 'event', seq: event.seq, event }, true)) return () => {};
       entry.viewers.add(viewer);
       return () => entry.viewers.delete(viewer);
     }
     const row = this.options.store.getProbe(id);
     if (!row) return undefined;
-    for (const event of this.options.store.getEvents(id, after)) if (!viewer.send({ type: 'event', seq: event.seq, event })) return () => {};
-    viewer.send({ type: 'done', status: row.status, ...(row.verdict ? { verdict: row.verdict } : {}) });
+    for (const event of this.options.store.getEvents(id, after)) if (!viewer.send({ type: 'event', seq: event.seq, event }, true)) return () => {};
+    viewer.send({ type: 'done', status: row.status, ...(row.verdict ? { verdict: row.verdict } : {}) }, true);
     return () => {};
   }
 

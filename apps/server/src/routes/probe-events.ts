@@ -12,8 +12,9 @@ import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema, type ServerMe
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore } from '../storage/probe-store.js';
 import { RESULT_ID, sendError } from '../http/api-errors.js';
+import { PacedSender } from '../http/paced-sender.js';
 
-/** A viewer this far behind is dropped (SECURITY.md §4). */
+/** A viewer this far behind on live events is dropped (SECURITY.md §4); replays are paced instead. */
 export const SLOW_VIEWER_BYTES = 1024 * 1024;
 /** Ping every viewer this often; one that has not answered the previous ping is closed. */
 export const PING_INTERVAL_MS = 30_000;
@@ -57,17 +58,15 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     let alive = true;
     let detach: (() => void) | undefined;
 
+    const sender = new PacedSender(socket, SLOW_VIEWER_BYTES, () => {
+      request.log.warn({ probe: id }, 'dropping a viewer that does not keep up');
+      socket.terminate();
+    });
     const viewer = {
-      send(message: ServerMessage): boolean {
-        if (socket.readyState !== socket.OPEN) return false;
-        if (socket.bufferedAmount > SLOW_VIEWER_BYTES) {
-          request.log.warn({ probe: id }, 'dropping a viewer that does not keep up');
-          socket.terminate();
-          return false;
-        }
-        socket.send(JSON.stringify(message));
-        if (message.type === 'done') socket.close(1000, 'done');
-        return true;
+      send(message: ServerMessage, replay: boolean): boolean {
+        const sent = sender.enqueue(JSON.stringify(message), !replay);
+        if (sent && message.type === 'done') sender.closeWhenDrained(1000, 'done');
+        return sent;
       },
     };
 

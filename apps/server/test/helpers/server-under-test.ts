@@ -67,15 +67,12 @@ export async function postProbe(base: string, body: Partial<CreateProbeBody> | R
   return { status: response.status, body: await response.json() };
 }
 
-/** GET a result until it is no longer running (bounded). */
+/** Wait for the probe's `done` on the event stream (no polling: result reads are rate limited), then GET it. */
 export async function waitForResult(base: string, id: string, boundMs = 30_000): Promise<ResultDocument> {
-  const until = Date.now() + boundMs;
-  for (;;) {
-    const doc = (await (await fetch(`${base}/api/v1/probes/${id}`)).json()) as ResultDocument;
-    if (doc.status !== 'running') return doc;
-    if (Date.now() > until) throw new Error(`probe ${id} still running after ${boundMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await collectEvents(base.replace(/^http/, 'ws'), id, { boundMs });
+  const response = await fetch(`${base}/api/v1/probes/${id}`);
+  if (response.status !== 200) throw new Error(`GET ${id}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as ResultDocument;
 }
 
 /** Open the event stream and collect every message until the server closes it (bounded). */
