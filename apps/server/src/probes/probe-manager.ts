@@ -9,16 +9,20 @@
 // or repeated.
 import type { CreateProbeBody, ApiErrorCode, DoneMessage, ProbeEvent, ResultDocument, ServerMessage } from '@relayprobe/contracts';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
-import { prepareProbe, runPreparedProbe, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
+import { createSystemResolver, prepareProbe, runPreparedProbe, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { ProbeStore } from '../storage/probe-store.js';
 import type { Metrics } from '../metrics.js';
 import { TargetLimits } from './target-limits.js';
 
-/** Events are written in batches of at most this many, or after this long. */
-const FLUSH_EVENTS = 32;
+/**
+ * Events of every live probe are written together (group commit): after this long, or sooner
+ * once this many wait. One transaction per tick instead of one per probe keeps the number of
+ * disk flushes (synchronous=FULL) independent of how many probes run.
+ */
 const FLUSH_MS = 25;
+const FLUSH_EVENTS = 512;
 
 export interface Viewer {
   /**
@@ -32,8 +36,8 @@ interface LiveProbe {
   id: string;
   prepared: PreparedProbe;
   events: ProbeEvent[];
+  /** Events not yet written. */
   pending: ProbeEvent[];
-  flushTimer: NodeJS.Timeout | undefined;
   viewers: Set<Viewer>;
   abort: AbortController;
   targetKey: string;
@@ -61,9 +65,16 @@ export class ProbeManager {
   private shuttingDown = false;
   private readonly limits: TargetLimits;
   private idle: (() => void) | undefined;
+  /** Live probes with unwritten events, and how many events wait. */
+  private readonly unwritten = new Set<LiveProbe>();
+  private unwrittenCount = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly resolver: DnsResolver;
 
   constructor(private readonly options: ProbeManagerOptions) {
     this.limits = new TargetLimits(options.config.targetHourlyLimit);
+    // One resolver for every probe (it is asked only for names, never for address literals).
+    this.resolver = options.resolver ?? createSystemResolver(5000);
   }
 
   get runningCount(): number {
@@ -84,7 +95,7 @@ export class ProbeManager {
       helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
       allowPrivate: false, allowCidrs: config.allowTargets, allowedPorts: config.ports,
-      ...(this.options.resolver ? { resolver: this.options.resolver } : {}),
+      resolver: this.resolver,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
     });
     if (!prepared.ok) {
@@ -106,7 +117,7 @@ export class ProbeManager {
     }
     this.options.store.createProbe({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request });
     const entry: LiveProbe = {
-      id: probe.id, prepared: probe, events: [], pending: [], flushTimer: undefined, viewers: new Set(), abort: new AbortController(),
+      id: probe.id, prepared: probe, events: [], pending: [], viewers: new Set(), abort: new AbortController(),
       targetKey, startedAt: performance.now(), state: 'queued',
     };
     this.live.set(entry.id, entry);
@@ -136,23 +147,28 @@ export class ProbeManager {
   private onEvent(entry: LiveProbe, event: ProbeEvent): void {
     entry.events.push(event);
     entry.pending.push(event);
+    this.unwritten.add(entry);
     this.publish(entry, { type: 'event', seq: event.seq, event });
-    if (entry.pending.length >= FLUSH_EVENTS) this.flush(entry);
-    else entry.flushTimer ??= setTimeout(() => this.flush(entry), FLUSH_MS);
+    if (++this.unwrittenCount >= FLUSH_EVENTS) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  private flush(entry: LiveProbe): void {
-    clearTimeout(entry.flushTimer);
-    entry.flushTimer = undefined;
-    if (entry.pending.length === 0) return;
-    const batch = entry.pending;
-    entry.pending = [];
+  /** Write every live probe's waiting events in one transaction. */
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.unwritten.size === 0) return;
+    const entries = [...this.unwritten];
     try {
-      this.options.store.appendEvents(entry.id, batch);
+      this.options.store.appendEventBatches(entries.map((e) => ({ id: e.id, events: e.pending })));
     } catch (error) {
-      entry.pending = batch.concat(entry.pending);
-      this.options.log.error({ err: error, probe: entry.id }, 'storing events failed; will retry');
+      this.options.log.error({ err: error }, 'storing events failed; will retry');
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS * 4);
+      return;
     }
+    for (const entry of entries) entry.pending = [];
+    this.unwritten.clear();
+    this.unwrittenCount = 0;
   }
 
   private publish(entry: LiveProbe, message: ServerMessage): void {
@@ -160,8 +176,8 @@ export class ProbeManager {
   }
 
   private finish(entry: LiveProbe, status: 'complete' | 'interrupted', doc: ResultDocument | undefined): void {
-    clearTimeout(entry.flushTimer);
-    entry.flushTimer = undefined;
+    // Its waiting events go into the final transaction instead.
+    if (this.unwritten.delete(entry)) this.unwrittenCount -= entry.pending.length;
     const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
     let committed = true;
     try {

@@ -40,6 +40,12 @@ export interface StoredProbe {
 }
 
 /** How the store opens its database. */
+/** Events of one probe, for appendEventBatches. */
+export interface EventBatch {
+  id: string;
+  events: readonly ProbeEvent[];
+}
+
 export interface ProbeStoreOptions {
   /** FULL (default) survives power loss; NORMAL may lose the last commits (SECURITY.md §5). */
   synchronous?: SynchronousMode;
@@ -88,6 +94,7 @@ export class ProbeStore {
   readonly #sql: ReturnType<typeof preparedStatements>;
   readonly #appendTx: (id: string, events: readonly ProbeEvent[]) => void;
   readonly #finishTx: (id: string, final: ProbeFinal) => void;
+  readonly #appendManyTx: (batches: readonly EventBatch[]) => void;
   readonly #interruptTx: (finishedAt: string) => string[];
 
   private constructor(db: Database.Database, path: string) {
@@ -97,6 +104,15 @@ export class ProbeStore {
     this.#appendTx = db.transaction((id: string, events: readonly ProbeEvent[]) => {
       this.#requireRunning(sql.raiseLastSeq.run(maxSeq(events), id).changes, id, 'appendEvents');
       this.#insertEvents(id, events);
+    });
+    // Group commit: many probes' batches, one transaction and one fsync (synchronous=FULL costs
+    // a disk flush per commit, which stalls the event loop; per-probe commits multiply it).
+    this.#appendManyTx = db.transaction((batches: readonly EventBatch[]) => {
+      for (const { id, events } of batches) {
+        if (events.length === 0) continue;
+        this.#requireRunning(sql.raiseLastSeq.run(maxSeq(events), id).changes, id, 'appendEventBatches');
+        this.#insertEvents(id, events);
+      }
     });
     this.#finishTx = db.transaction((id: string, final: ProbeFinal) => {
       const { verdict, result } = final;
@@ -150,6 +166,11 @@ export class ProbeStore {
   /** Store a batch of events of a running probe in one transaction. */
   appendEvents(id: string, events: readonly ProbeEvent[]): void {
     this.#appendTx(id, events);
+  }
+
+  /** Store the batches of several running probes in one transaction: all of them or none. */
+  appendEventBatches(batches: readonly EventBatch[]): void {
+    this.#appendManyTx(batches);
   }
 
   /** Store the remaining events and the final state of a running probe in one transaction. */
