@@ -1,0 +1,53 @@
+// The page frame and the router's switch: the home page (form and recent results), a result, or
+// an unknown path.
+import { useEffect } from 'react';
+import { followLink, useRoute } from './router/navigation.js';
+import { ProbeForm } from './features/probe-form/probe-form.js';
+import { RecentResults } from './features/recent/recent-results.js';
+import { ResultPage } from './features/result/result-page.js';
+import { NoSuchResult } from './features/result/no-such-result.js';
+
+const HOME_TITLE = 'relayprobe: is your mail server an open relay?';
+
+/** The whole app. */
+export function App() {
+  const route = useRoute();
+  useEffect(() => {
+    if (route.page === 'home') document.title = HOME_TITLE;
+    if (route.page === 'unknown') document.title = 'No such page · relayprobe';
+    if (route.page === 'no-result') document.title = 'No such result · relayprobe';
+  }, [route]);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <a className="brand" href="/" onClick={followLink}>
+          relayprobe
+        </a>
+        <span className="tagline">open-relay tester for mail servers</span>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'home' && (
+          <>
+            <ProbeForm />
+            <RecentResults />
+          </>
+        )}
+        {route.page === 'result' && <ResultPage key={route.id} id={route.id} />}
+        {route.page === 'no-result' && <NoSuchResult />}
+        {route.page === 'unknown' && (
+          <section className="panel">
+            <h1>No such page</h1>
+            <p>
+              <a href="/" onClick={followLink}>
+                Test a mail server
+              </a>
+            </p>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}

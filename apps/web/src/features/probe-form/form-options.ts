@@ -1,0 +1,25 @@
+// The choices the form offers, each with the one line that explains it (RELAY-TESTS.md §2 for the
+// suites, DESIGN.md "Contracts" for the TLS modes). Values are the API's.
+import type { Suite, TlsMode } from '@relayprobe/contracts';
+
+/** Ports offered; any other may be typed (the server's RELAYPROBE_PORTS decides). */
+export const PORT_CHOICES = [
+  { port: '25', hint: 'SMTP, where relaying happens' },
+  { port: '465', hint: 'submission over implicit TLS' },
+  { port: '587', hint: 'submission with STARTTLS' },
+] as const;
+
+/** Each suite with a short line for its option and a longer one under the control. */
+export const SUITE_CHOICES: readonly { value: Suite; short: string; explanation: string }[] = [
+  { value: 'quick', short: 'one relay attempt', explanation: 'One plain relay attempt (R01) plus the three controls; a few seconds.' },
+  { value: 'standard', short: '19 address tricks', explanation: "nmap's address tricks and three more (19 in all), plus the three controls." },
+  { value: 'thorough', short: 'every trick, per name', explanation: 'All 23 tricks, repeated for each name the server calls its own, plus the controls.' },
+];
+
+/** The TLS modes, labelled as the DOM contract names them, each with its explanation. */
+export const TLS_CHOICES: readonly { value: TlsMode; label: string; explanation: string }[] = [
+  { value: 'auto', label: 'auto', explanation: 'STARTTLS when offered; implicit TLS on port 465' },
+  { value: 'starttls', label: 'STARTTLS required', explanation: 'fail when the server does not offer STARTTLS' },
+  { value: 'implicit', label: 'implicit TLS', explanation: 'speak TLS from the first byte, on any port' },
+  { value: 'none', label: 'none', explanation: 'stay in plain text' },
+];

@@ -1,0 +1,45 @@
+// "Recent results": links to the latest probes with their verdicts. A server that wants a token
+// to list them gets a note instead.
+import { useEffect } from 'react';
+import { listRecent } from '../../api/probes-api.js';
+import { followLink } from '../../router/navigation.js';
+import { resultPath } from '../../router/routes.js';
+import { app, useApp } from '../../store/use-app.js';
+import type { AppState } from '../../store/app-state.js';
+import { loadRecent } from './load-recent.js';
+import { recentDetail, statusWord } from './recent-label.js';
+import './recent-results.css';
+
+const selectRecent = (s: AppState) => s.recent;
+
+/** The recent results section of the home page. */
+export function RecentResults() {
+  const recent = useApp(selectRecent);
+  useEffect(() => void loadRecent(app, listRecent), []);
+  return (
+    <section className="panel recent" aria-labelledby="recent-title">
+      <h2 id="recent-title">Recent results</h2>
+      {recent.state === 'loading' && <p className="hint">Loading…</p>}
+      {recent.state === 'needs-token' && <p className="note">This server lists recent results only with its access token: enter it in the form above.</p>}
+      {recent.state === 'failed' && <p className="note">The recent results could not be loaded: {recent.message}</p>}
+      {recent.state === 'ready' && recent.items.length === 0 && <p className="hint">No results yet.</p>}
+      {recent.state === 'ready' && recent.items.length > 0 && (
+        <ul className="recent-list">
+          {recent.items.map((item) => {
+            const word = statusWord(item);
+            const tone = item.status === 'complete' ? item.verdict?.code ?? 'waiting' : item.status;
+            return (
+              <li key={item.id}>
+                <a href={resultPath(item.id)} onClick={followLink}>
+                  <span className={`badge tone-${tone}`}>{word}</span>
+                  : {recentDetail(item)}
+                </a>
+                <time dateTime={item.createdAt}>{new Date(item.createdAt).toLocaleString()}</time>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

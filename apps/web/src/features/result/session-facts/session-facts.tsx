@@ -1,0 +1,36 @@
+// "Session": addresses tried, MX used, greeting, extensions, TLS with the certificate's problems
+// spelled out (describeTls / tlsProblems from the contracts).
+import { useMemo } from 'react';
+import { useApp } from '../../../store/use-app.js';
+import type { AppState } from '../../../store/app-state.js';
+import { sessionFacts } from './session-view.js';
+import './session-facts.css';
+
+const selectSession = (s: AppState) => s.result.session;
+const selectEvents = (s: AppState) => s.result.events;
+
+/** The session facts section. */
+export function SessionFactsSection() {
+  const session = useApp(selectSession);
+  const events = useApp(selectEvents);
+  const facts = useMemo(() => sessionFacts(session, events), [session, events]);
+  return (
+    <section className="panel session-section">
+      <h2 id="session-title">Session</h2>
+      {facts.length === 0 ? (
+        <p className="hint">Nothing known yet.</p>
+      ) : (
+        <dl className="facts">
+          {facts.map((fact) => (
+            <div key={fact.name} className="fact">
+              <dt>{fact.name}</dt>
+              {fact.values.map((value, i) => (
+                <dd key={i}>{value}</dd>
+              ))}
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}

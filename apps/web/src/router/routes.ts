@@ -1,0 +1,22 @@
+// The app's pages by path: "/" (the form and recent results) and "/r/:id" (one result). The
+// server sends index.html for both (and for an unknown result id, with status 404).
+
+/** A page of the app; `no-result` is a /r/ path that cannot be a result id. */
+export type Route = { page: 'home' } | { page: 'result'; id: string } | { page: 'no-result' } | { page: 'unknown' };
+
+/** Result ids are base64url (SECURITY.md §4); anything else under /r/ is not a result. */
+const RESULT_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+/** The route for a location pathname. */
+export function routeOf(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { page: 'home' };
+  const match = RESULT_PATH.exec(pathname);
+  if (match) return { page: 'result', id: match[1] as string };
+  // The server answers such links with the same 404 as an unknown id (SECURITY.md §4); so does the page.
+  return pathname.startsWith('/r/') ? { page: 'no-result' } : { page: 'unknown' };
+}
+
+/** The path of a result's page. */
+export function resultPath(id: string): string {
+  return `/r/${encodeURIComponent(id)}`;
+}

@@ -1,0 +1,23 @@
+// The recent slice: the list of recent results on the home page.
+import type { StateCreator } from 'zustand/vanilla';
+import type { ProbeSummary } from '@relayprobe/contracts';
+import type { AppState } from './app-state.js';
+
+/** loading; ready (items); needs-token (the server wants a token to list); failed (message). */
+export type RecentList =
+  | { state: 'loading' }
+  | { state: 'ready'; items: readonly ProbeSummary[] }
+  | { state: 'needs-token' }
+  | { state: 'failed'; message: string };
+
+/** The recent list and its setter. */
+export interface RecentSlice {
+  recent: RecentList;
+  setRecent(recent: RecentList): void;
+}
+
+/** The recent slice of the store. */
+export const createRecentSlice: StateCreator<AppState, [], [], RecentSlice> = (set) => ({
+  recent: { state: 'loading' },
+  setRecent: (recent) => set({ recent }),
+});

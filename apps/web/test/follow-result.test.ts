@@ -1,0 +1,92 @@
+// Following a result (src/live/follow-result.ts): the document first, then the live stream only
+// while running, a 404 as "No such result", retries when the server cannot be reached, and one
+// more read of the document after `done` for the final session facts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ResultDocument } from '@relayprobe/contracts';
+import { followResult } from '../src/live/follow-result.js';
+import type { ApiOutcome } from '../src/api/api-outcome.js';
+import { createAppStore } from '../src/store/app-store.js';
+import { FakeScheduler } from './helpers/fake-live.js';
+import { documentOf, openRelayTranscript } from './helpers/events.js';
+
+const events = openRelayTranscript().events;
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(answers: ApiOutcome<ResultDocument>[]) {
+  const store = createAppStore();
+  const scheduler = new FakeScheduler();
+  const watched: { id: string; onDone: () => void }[] = [];
+  let streamStopped = 0;
+  let reads = 0;
+  const stop = followResult({
+    id: 'abc',
+    fetchDocument: async () => answers[Math.min(reads++, answers.length - 1)] as ApiOutcome<ResultDocument>,
+    watch: (id, onDone) => {
+      watched.push({ id, onDone });
+      return () => void (streamStopped += 1);
+    },
+    store: store.getState(),
+    schedule: scheduler.schedule,
+    cancel: scheduler.cancel,
+  });
+  return { s: () => store.getState(), scheduler, watched, stop, reads: () => reads, streamStopped: () => streamStopped };
+}
+
+test('a running result: the document, then the stream; after done, the document again', async () => {
+  const session = { port: 25, attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }], heloFallback: false, extensions: [], pipelining: true, starttlsOffered: false, tls: null, localNames: [], connections: 1 };
+  const t = setup([
+    { ok: true, value: documentOf('abc', events.slice(0, 5), 'running') },
+    { ok: true, value: documentOf('abc', events, 'complete', { session }) },
+  ]);
+  assert.equal(t.s().result.lookup, 'loading');
+  await flush();
+  assert.equal(t.s().result.lookup, 'found');
+  assert.equal(t.s().result.lastSeq, 5);
+  assert.equal(t.watched.length, 1);
+  t.watched[0]!.onDone();
+  await flush();
+  assert.equal(t.reads(), 2);
+  assert.deepEqual(t.s().result.session, session);
+  t.stop();
+  assert.equal(t.streamStopped(), 1);
+});
+
+test('a finished result needs no stream', async () => {
+  const t = setup([{ ok: true, value: documentOf('abc', events, 'complete') }]);
+  await flush();
+  assert.equal(t.watched.length, 0);
+  assert.equal(t.s().result.status, 'complete');
+  assert.equal(t.s().result.events.length, events.length);
+});
+
+test('an unknown id is "not found", with no stream and no retry', async () => {
+  const t = setup([{ ok: false, status: 404, code: 'not-found', message: 'No result with that id.' }]);
+  await flush();
+  assert.equal(t.s().result.lookup, 'not-found');
+  assert.equal(t.watched.length, 0);
+  assert.equal(t.scheduler.pending.size, 0);
+});
+
+test('an unreachable server is retried until the document comes', async () => {
+  const t = setup([
+    { ok: false, status: 0, code: 'network-error', message: 'Could not reach the relayprobe server.' },
+    { ok: true, value: documentOf('abc', events, 'complete') },
+  ]);
+  await flush();
+  assert.equal(t.s().result.lookup, 'failed');
+  assert.equal(t.s().result.failure, 'Could not reach the relayprobe server.');
+  assert.equal(t.scheduler.pending.size, 1);
+  t.scheduler.runDue();
+  await flush();
+  assert.equal(t.s().result.lookup, 'found');
+  assert.equal(t.s().result.failure, undefined);
+});
+
+test('stopping before the document arrives leaves the store alone', async () => {
+  const t = setup([{ ok: true, value: documentOf('abc', events, 'running') }]);
+  t.stop();
+  await flush();
+  assert.equal(t.s().result.lookup, 'loading');
+  assert.equal(t.watched.length, 0);
+});
