@@ -12,9 +12,10 @@ import { VERDICT_LABELS } from '@relayprobe/contracts';
 import { createSystemResolver, prepareProbe, runPreparedProbe, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
-import type { ProbeStore } from '../storage/probe-store.js';
+import type { NewProbe, ProbeFinal, ProbeStore } from '../storage/probe-store.js';
 import type { Metrics } from '../metrics.js';
 import { TargetLimits } from './target-limits.js';
+import { GroupCommit } from './group-commit.js';
 
 /**
  * Events of every live probe are written together (group commit): after this long, or sooner
@@ -70,9 +71,16 @@ export class ProbeManager {
   private unwrittenCount = 0;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly resolver: DnsResolver;
+  /** Probes accepted but not yet committed (they count against the queue). */
+  private reserved = 0;
+  private readonly creates: GroupCommit<NewProbe>;
+  private readonly finals: GroupCommit<{ id: string; final: ProbeFinal }>;
 
   constructor(private readonly options: ProbeManagerOptions) {
     this.limits = new TargetLimits(options.config.targetHourlyLimit);
+    const store = options.store;
+    this.creates = new GroupCommit((rows) => store.createProbes(rows), (row) => store.createProbe(row));
+    this.finals = new GroupCommit((finals) => store.finishProbes(finals), ({ id, final }) => store.finishProbe(id, final));
     // One resolver for every probe (it is asked only for names, never for address literals).
     this.resolver = options.resolver ?? createSystemResolver(5000);
   }
@@ -112,17 +120,33 @@ export class ProbeManager {
         ? { ok: false, status: 429, code: 'target-busy', message: `A probe of this server is already running: watch it at ${link}` }
         : { ok: false, status: 429, code: 'target-rate-limited', message: `This server was probed ${this.options.config.targetHourlyLimit} times in the last hour; see the latest result at ${link}` };
     }
-    if (this.running >= config.maxConcurrent && this.queue.length >= config.maxQueue) {
+    if (this.running + this.reserved >= config.maxConcurrent && this.queue.length + this.reserved >= config.maxQueue) {
       return { ok: false, status: 503, code: 'queue-full', message: 'Too many probes are waiting; try again in a minute.' };
     }
-    this.options.store.createProbe({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request });
+    // The row is committed before anything connects and before the 201 (SECURITY.md §5).
+    this.limits.started(targetKey, probe.id);
+    this.reserved++;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.creates.add({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request }, (error) => (error ? reject(error) : resolve()));
+      });
+    } catch (error) {
+      this.limits.finished(targetKey, probe.id);
+      throw error;
+    } finally {
+      this.reserved--;
+    }
     const entry: LiveProbe = {
       id: probe.id, prepared: probe, events: [], pending: [], viewers: new Set(), abort: new AbortController(),
       targetKey, startedAt: performance.now(), state: 'queued',
     };
     this.live.set(entry.id, entry);
-    this.limits.started(targetKey, entry.id);
     this.options.metrics.probeStarted();
+    if (this.shuttingDown) {
+      // Shutdown began while the row was being committed: it will not run; its link says so.
+      this.finish(entry, 'interrupted', undefined);
+      return { ok: true, id: entry.id };
+    }
     this.queue.push(entry);
     this.pump();
     return { ok: true, id: entry.id };
@@ -179,18 +203,20 @@ export class ProbeManager {
     // Its waiting events go into the final transaction instead.
     if (this.unwritten.delete(entry)) this.unwrittenCount -= entry.pending.length;
     const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
-    let committed = true;
-    try {
-      const { events: _events, ...result } = doc ?? { events: [] };
-      this.options.store.finishProbe(entry.id, {
-        status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}),
-        ...(doc ? { result: { ...(result as Omit<ResultDocument, 'events'>), status } } : {}), events: entry.pending,
-      });
-      entry.pending = [];
-    } catch (error) {
-      committed = false;
-      this.options.log.error({ err: error, probe: entry.id }, 'storing the final result failed');
-    }
+    const { events: _events, ...result } = doc ?? { events: [] };
+    const final: ProbeFinal = {
+      status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}),
+      ...(doc ? { result: { ...(result as Omit<ResultDocument, 'events'>), status } } : {}), events: entry.pending,
+    };
+    entry.pending = [];
+    this.finals.add({ id: entry.id, final }, (error) => {
+      if (error) this.options.log.error({ err: error, probe: entry.id }, 'storing the final result failed');
+      this.finished(entry, status, verdict, error === undefined);
+    });
+  }
+
+  /** After the final commit (or its failure): free the slot, tell the viewers, start the next. */
+  private finished(entry: LiveProbe, status: 'complete' | 'interrupted', verdict: DoneMessage['verdict'], committed: boolean): void {
     if (entry.state === 'running') this.running--;
     this.live.delete(entry.id);
     this.limits.finished(entry.targetKey, entry.id);
@@ -233,12 +259,16 @@ export class ProbeManager {
   async shutdown(graceMs: number): Promise<void> {
     this.shuttingDown = true;
     for (const entry of this.queue.splice(0)) this.finish(entry, 'interrupted', undefined);
-    if (this.running === 0) return;
-    const allDone = new Promise<void>((resolve) => (this.idle = resolve));
-    const grace = new Promise<'grace'>((resolve) => setTimeout(() => resolve('grace'), graceMs).unref());
-    if ((await Promise.race([allDone, grace])) === 'grace') {
-      for (const entry of this.live.values()) entry.abort.abort();
-      await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    if (this.running > 0) {
+      const allDone = new Promise<void>((resolve) => (this.idle = resolve));
+      const grace = new Promise<'grace'>((resolve) => setTimeout(() => resolve('grace'), graceMs).unref());
+      if ((await Promise.race([allDone, grace])) === 'grace') {
+        for (const entry of this.live.values()) entry.abort.abort();
+        await Promise.race([allDone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      }
     }
+    // Whatever still waits for a group commit is written now, before the database closes.
+    this.finals.commit();
+    this.flush();
   }
 }

@@ -40,6 +40,14 @@ export interface StoredProbe {
 }
 
 /** How the store opens its database. */
+/** A probe to create. */
+export interface NewProbe {
+  id: string;
+  createdAt: string;
+  target: string;
+  request: ProbeRequest;
+}
+
 /** Events of one probe, for appendEventBatches. */
 export interface EventBatch {
   id: string;
@@ -95,6 +103,8 @@ export class ProbeStore {
   readonly #appendTx: (id: string, events: readonly ProbeEvent[]) => void;
   readonly #finishTx: (id: string, final: ProbeFinal) => void;
   readonly #appendManyTx: (batches: readonly EventBatch[]) => void;
+  readonly #createManyTx: (probes: readonly NewProbe[]) => void;
+  readonly #finishManyTx: (finals: readonly { id: string; final: ProbeFinal }[]) => void;
   readonly #interruptTx: (finishedAt: string) => string[];
 
   private constructor(db: Database.Database, path: string) {
@@ -128,6 +138,14 @@ export class ProbeStore {
       this.#requireRunning(changes, id, 'finishProbe');
       this.#insertEvents(id, final.events);
     });
+    // Group commits of creations and final states: nested calls of the single-probe versions
+    // run as savepoints inside one transaction, so all of them or none are stored.
+    this.#createManyTx = db.transaction((probes: readonly NewProbe[]) => {
+      for (const probe of probes) this.createProbe(probe);
+    });
+    this.#finishManyTx = db.transaction((finals: readonly { id: string; final: ProbeFinal }[]) => {
+      for (const { id, final } of finals) this.#finishTx(id, final);
+    });
     this.#interruptTx = db.transaction((finishedAt: string) => {
       const ids = sql.selectRunningIds.all();
       sql.interruptRunning.run(finishedAt);
@@ -149,8 +167,18 @@ export class ProbeStore {
     }
   }
 
+  /** Commit several new probes in one transaction (all or none). */
+  createProbes(probes: readonly NewProbe[]): void {
+    this.#createManyTx(probes);
+  }
+
+  /** Store the final state of several probes in one transaction (all or none). */
+  finishProbes(finals: readonly { id: string; final: ProbeFinal }[]): void {
+    this.#finishManyTx(finals);
+  }
+
   /** Commit a new `running` probe; committed when this returns. createdAt must be Date#toISOString text. */
-  createProbe(probe: { id: string; createdAt: string; target: string; request: ProbeRequest }): void {
+  createProbe(probe: NewProbe): void {
     // Listing order is text order of created_at, which is time order only in this one form.
     if (!isCanonicalTimestamp(probe.createdAt)) {
       throw new TypeError(`createdAt must be in Date#toISOString form, got ${JSON.stringify(probe.createdAt)}`);
