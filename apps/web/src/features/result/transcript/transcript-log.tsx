@@ -41,7 +41,11 @@ const Line = memo(function Line({ line }: { line: TranscriptLine }) {
 
 const domId = (key: string) => `tg-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-function Group({ group }: { group: TranscriptGroup }) {
+// Groups are rebuilt on every event, but a group only ever grows at its end: one with the same
+// key, label and number of lines renders the same, so only the last group re-renders.
+const Group = memo(GroupLines, (a, b) => a.group.key === b.group.key && a.group.label === b.group.label && a.group.lines.length === b.group.lines.length);
+
+function GroupLines({ group }: { group: TranscriptGroup }) {
   const id = domId(group.key);
   return (
     <div className={`group group-${group.kind}`} role="group" aria-labelledby={id}>
