@@ -32,7 +32,8 @@ export function RecentResults() {
               <li key={item.id}>
                 <a href={resultPath(item.id)} onClick={followLink}>
                   <span className={`badge tone-${tone}`}>{word}</span>
-                  : {recentDetail(item)}
+                  {/* The colon is for screen readers ("Open relay: mail.example.com …"); the badge shows the break. */}
+                  <span className="visually-hidden">:</span> {recentDetail(item)}
                 </a>
                 <time dateTime={item.createdAt}>{new Date(item.createdAt).toLocaleString()}</time>
               </li>
