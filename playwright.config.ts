@@ -9,26 +9,14 @@
 // install` downloads a browser build, which cannot work here (STACK.md pitfall 7).
 import { defineConfig } from '@playwright/test';
 import { existsSync, mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium.js';
-import { E2E_AUTH_TOKEN } from './e2e/support/servers.js';
+import { E2E_AUTH_TOKEN, browserServerEnv } from './e2e/support/servers.js';
+import { freePort } from './apps/server/test/helpers/server-process.js';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
-
-/** A port nobody listens on right now (listen on port 0, read it, close). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Decided once in the main process; workers re-evaluate this file with the inherited environment
 // and so get the same ports and data directory. Not RELAYPROBE_* names: the server refuses
@@ -45,23 +33,10 @@ for (const built of ['apps/server/dist/server.js', 'apps/web/dist/index.html']) 
   }
 }
 
-/** Environment of a test server: fake mail servers on loopback ports are allowed targets. */
+/** Environment of a test server: the shared browser-server settings, on this port and data subdirectory. */
 function serverEnv(port: string, dataSubdir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    RELAYPROBE_HOST: '127.0.0.1',
-    RELAYPROBE_PORT: port,
-    // The server creates its data directory; both live under this run's fresh one.
-    RELAYPROBE_DATA_DIR: join(dataDir, dataSubdir),
-    RELAYPROBE_ALLOW_TARGETS: '127.0.0.0/8',
-    RELAYPROBE_PORTS: '1024-65535',
-    RELAYPROBE_HELO_NAME: 'prober.relayprobe.test',
-    RELAYPROBE_TIMEOUT: '5',
-    RELAYPROBE_RATE_LIMIT: '1000',
-    RELAYPROBE_TARGET_HOURLY_LIMIT: '1000',
-    RELAYPROBE_SHUTDOWN_GRACE: '0',
-    RELAYPROBE_LOG_LEVEL: 'warn',
-    ...extra,
-  };
+  // The server creates its data directory; both live under this run's fresh one.
+  return { ...browserServerEnv(join(dataDir, dataSubdir), extra), RELAYPROBE_PORT: port };
 }
 
 function webServer(port: string, env: Record<string, string>) {

@@ -3,7 +3,7 @@
 // event-loop delay p99 under 50 ms; a transcript line reaches a connected viewer within 10 ms (p95)
 // of leaving the mail server.
 //
-// The server is the real entry point in a child process (service-server-process.ts), so the RSS
+// The server is the real entry point in a child process (service-server-monitor.ts), so the RSS
 // figure is the server's alone (VmHWM, its peak) and the loop delay is sampled inside it. Every
 // target is a testkit server in this process, each probed once (one target runs one probe at a
 // time), listening on its own 127.0.0.1 port. Its data directory is under the OS temp dir, on
@@ -28,8 +28,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startProfile, type ServerHandle } from '@relayprobe/testkit';
-import type { ProbeList, ProbeSummary, ServerMessage } from '@relayprobe/contracts';
-import { startBenchServer, startIdleReference, type BenchServer, type IdleReference } from './service-server-process.js';
+import type { ProbeSummary, ServerMessage } from '@relayprobe/contracts';
+import { listAllProbes } from '../apps/server/test/helpers/api-reading.js';
+import { startBenchServer, startIdleReference, type BenchServer, type IdleReference } from './service-server-monitor.js';
 import { startTimedTarget, type TimedTarget, type WrittenReply } from './service-timed-target.js';
 
 const PROBES = Number(process.env.SERVICE_PROBES ?? 1000);
@@ -102,21 +103,9 @@ async function health(base: string): Promise<{ running: number; queued: number }
   return (await (await fetch(`${base}/api/v1/health`)).json()) as { running: number; queued: number };
 }
 
-/** Every stored probe, newest first, through the list API. */
-async function listAll(base: string): Promise<ProbeSummary[]> {
-  const items: ProbeSummary[] = [];
-  let before: string | undefined;
-  do {
-    const page = (await (await fetch(`${base}/api/v1/probes?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json()) as ProbeList;
-    items.push(...page.items);
-    before = page.next;
-  } while (before !== undefined);
-  return items;
-}
-
 /** Fail unless every one of `ids` finished complete with verdict "closed"; their summaries. */
 async function requireClosed(base: string, ids: string[]): Promise<ProbeSummary[]> {
-  const byId = new Map((await listAll(base)).map((item) => [item.id, item]));
+  const byId = new Map((await listAllProbes(base)).map((item) => [item.id, item]));
   const ours = ids.map((id) => byId.get(id));
   const wrong = ours.filter((item) => item?.status !== 'complete' || item.verdict?.code !== 'closed');
   if (wrong.length > 0) throw new Error(`${wrong.length} of ${ids.length} probes did not end "complete, closed": ${JSON.stringify(wrong.slice(0, 3))}`);

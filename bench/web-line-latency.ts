@@ -16,7 +16,8 @@ import { chromium, type Browser } from '@playwright/test';
 import { formatEvent, type ProbeEvent, type ReplyEvent, type ResultDocument } from '@relayprobe/contracts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.js';
 import { PAGE_HOOKS } from './web-page-hooks.js';
-import { startGatedTarget, startServerProcess, type RecordedWrite } from './web-fixtures.js';
+import type { WrittenReply } from './service-timed-target.js';
+import { startGatedTarget, startWebBenchServer } from './web-fixtures.js';
 
 /** Delay of every reply batch of the fake server: a short network round trip. */
 const LATENCY_MS = 20;
@@ -98,24 +99,16 @@ function eventTimings(result: ResultDocument, page: PageRecord) {
   return { timings, notStreamed, notShown };
 }
 
-/** Pairs each reply event with the fake server's write that completed that reply (matched by its last line, in order). */
-function replyWriteTimes(events: readonly ProbeEvent[], writes: readonly RecordedWrite[]): Map<number, number> {
-  const completed: { line: string; wall: number }[] = [];
-  let buffer = '';
-  for (const write of writes) {
-    buffer += write.text;
-    const lines = buffer.split('\r\n');
-    buffer = lines.pop() ?? '';
-    for (const line of lines) if (/^\d{3}(?: |$)/.test(line)) completed.push({ line, wall: write.wall });
-  }
+/** Pairs each reply event with the fake server's written reply it reports (matched by its last line, in order). */
+function replyWriteTimes(events: readonly ProbeEvent[], replies: readonly WrittenReply[]): Map<number, number> {
   const bySeq = new Map<number, number>();
   let next = 0;
   for (const event of events) {
     if (event.type !== 'reply') continue;
     const last = (event as ReplyEvent).lines.at(-1);
-    const at = completed.findIndex((c, i) => i >= next && c.line === last);
+    const at = replies.findIndex((reply, i) => i >= next && reply.lines.at(-1) === last);
     if (at < 0) continue;
-    bySeq.set(event.seq, (completed[at] as { wall: number }).wall);
+    bySeq.set(event.seq, (replies[at] as WrittenReply).at);
     next = at + 1;
   }
   return bySeq;
@@ -131,7 +124,7 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Runs one thorough probe watched by Chromium and prints the latency figures. */
 export async function measureLineLatency(): Promise<void> {
-  const server = await startServerProcess();
+  const server = await startWebBenchServer();
   const target = await startGatedTarget(LATENCY_MS).catch(async (error: unknown) => {
     await server.stop();
     throw error;
@@ -144,7 +137,7 @@ export async function measureLineLatency(): Promise<void> {
     const created = await fetch(`${server.baseUrl}/api/v1/probes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: '127.0.0.1', port: target.server.port, suite: 'thorough', tls: 'none' }),
+      body: JSON.stringify({ target: '127.0.0.1', port: target.handle.port, suite: 'thorough', tls: 'none' }),
     });
     if (created.status !== 201) throw new Error(`POST /api/v1/probes: ${created.status} ${await created.text()}`);
     const { id } = (await created.json()) as { id: string };
@@ -176,7 +169,7 @@ export async function measureLineLatency(): Promise<void> {
     const { timings, notStreamed, notShown } = eventTimings(result, record);
     if (timings.length < MIN_EVENTS) throw new Error(`only ${timings.length} events measured (${notShown} never shown in the log); need ${MIN_EVENTS}`);
     const frames = timings.map((t) => t.frame).filter((f): f is number => f !== null);
-    const written = replyWriteTimes(result.events, target.writes);
+    const written = replyWriteTimes(result.events, target.replies);
     const wire = timings.flatMap((t) => (written.has(t.seq) ? [t.wall - (written.get(t.seq) as number)] : []));
 
     console.log(
@@ -188,7 +181,7 @@ export async function measureLineLatency(): Promise<void> {
     console.log(`  reply written by the server -> page has it (${wire.length} replies, 1 ms clock): ${figures(wire, 0)}  (DESIGN.md target: p95 <= 10 ms)`);
   } finally {
     await browser?.close();
-    await target.server.close();
+    await target.handle.close();
     await server.stop();
   }
 }

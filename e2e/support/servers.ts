@@ -11,3 +11,23 @@ export function tokenServerUrl(): string {
   if (!port) throw new Error('E2E_TOKEN_SERVER_PORT is not set: run through playwright.config.ts');
   return `http://127.0.0.1:${port}`;
 }
+
+/**
+ * The environment of a relayprobe server a browser drives (playwright.config.ts, bench/web.ts):
+ * fake mail servers on loopback ports are allowed targets. Whoever starts it adds RELAYPROBE_PORT.
+ */
+export function browserServerEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    RELAYPROBE_HOST: '127.0.0.1',
+    RELAYPROBE_DATA_DIR: dataDir,
+    RELAYPROBE_ALLOW_TARGETS: '127.0.0.0/8',
+    RELAYPROBE_PORTS: '1024-65535',
+    RELAYPROBE_HELO_NAME: 'prober.relayprobe.test',
+    RELAYPROBE_TIMEOUT: '5',
+    RELAYPROBE_RATE_LIMIT: '1000',
+    RELAYPROBE_TARGET_HOURLY_LIMIT: '1000',
+    RELAYPROBE_SHUTDOWN_GRACE: '0',
+    RELAYPROBE_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}

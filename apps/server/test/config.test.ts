@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { defaultHeloName } from '@relayprobe/probe';
 import { VARIABLES, loadConfig, type ServerConfig } from '../src/config.js';
 import { makeTempDataDir } from './storage/temp-data-dir.js';
-import { spawnServer } from './helpers/spawned-server.js';
+import { spawnServer } from './helpers/server-process.js';
 
 const parse = (env: Record<string, string>) => loadConfig(env);
 const configOf = (env: Record<string, string>): ServerConfig => {

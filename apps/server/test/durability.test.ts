@@ -12,9 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProfile, type ServerHandle } from '@relayprobe/testkit';
-import { ResultDocument, schemaErrors, type ProbeEvent, type ProbeList } from '@relayprobe/contracts';
+import { ResultDocument, schemaErrors, type ProbeEvent } from '@relayprobe/contracts';
 import { ProbeStore } from '../src/storage/probe-store.js';
 import { TEST_ENV } from './helpers/server-under-test.js';
+import { listAllProbes } from './helpers/api-reading.js';
 import { killAllServerProcesses, startServerProcess } from './helpers/server-process.js';
 
 const ROUNDS = 20;
@@ -97,18 +98,6 @@ async function checkThroughApi(base: string, id: string, info: Acknowledged): Pr
   return seen;
 }
 
-/** Every probe the server lists (acknowledged or not), through GET /api/v1/probes pages. */
-async function listAll(base: string): Promise<ProbeList['items']> {
-  const items: ProbeList['items'] = [];
-  let before: string | undefined;
-  do {
-    const page = (await (await fetch(`${base}/api/v1/probes?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json()) as ProbeList;
-    items.push(...page.items);
-    before = page.next;
-  } while (before !== undefined);
-  return items;
-}
-
 test(`kill -9 during probes, ${ROUNDS} rounds: every acknowledged probe survives complete or interrupted`, { timeout: TEST_BOUND_MS }, async (t) => {
   for (let i = 0; i < TARGETS; i++) targets.push(await startProfile('postfix-closed', { latencyMs: randomBetween(30, 80) }));
   const acknowledged = new Map<string, Acknowledged>();
@@ -160,7 +149,7 @@ test(`kill -9 during probes, ${ROUNDS} rounds: every acknowledged probe survives
 
   const last = await startServerProcess(serverEnv);
   await checkThroughApiOnce(last.base, previousRound);
-  const listed = await listAll(last.base);
+  const listed = await listAllProbes(last.base);
   for (const id of acknowledged.keys()) assert.ok(listed.some((item) => item.id === id), `probe ${id} is in the list`);
   const stillRunning = listed.filter((item) => item.status === 'running');
   assert.deepEqual(stillRunning, [], 'after a restart no probe, acknowledged or not, is left running');

@@ -9,7 +9,7 @@ import { startProfile, type ServerHandle } from '@relayprobe/testkit';
 import type { ResultDocument } from '@relayprobe/contracts';
 import { ProbeStore } from '../src/storage/probe-store.js';
 import { TEST_ENV, postProbe } from './helpers/server-under-test.js';
-import { pickFreePort, spawnServer, waitUntilServing, type ServerProcess } from './helpers/spawned-server.js';
+import { startServerProcess, type ServingProcess } from './helpers/server-process.js';
 import { makeTempDataDir } from './storage/temp-data-dir.js';
 
 /** Bounds so a broken shutdown cannot hang the run; not timing assertions. */
@@ -21,21 +21,21 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** Spawn the server on a free port, with a fresh data directory unless one is given; wait until it serves. */
-async function startServerProcess(graceSeconds: number, existingDataDir?: string): Promise<{ server: ServerProcess; base: string; dataDir: string }> {
+/** Start the server process with a fresh data directory unless one is given; resolves once it serves. */
+async function startServer(graceSeconds: number, existingDataDir?: string): Promise<{ server: ServingProcess; base: string; dataDir: string }> {
   let dataDir = existingDataDir;
   if (dataDir === undefined) {
     const data = makeTempDataDir();
     cleanups.push(data.remove);
     dataDir = data.dir;
   }
-  const port = await pickFreePort();
   // Log level info: the "shutting down" line tells the test the server has begun draining.
-  const server = spawnServer({ ...TEST_ENV, RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_PORT: String(port), RELAYPROBE_SHUTDOWN_GRACE: String(graceSeconds), RELAYPROBE_LOG_LEVEL: 'info' });
-  cleanups.push(() => server.kill());
-  const base = `http://127.0.0.1:${port}`;
-  await waitUntilServing(base, server, START_BOUND_MS);
-  return { server, base, dataDir };
+  const server = await startServerProcess(
+    { ...TEST_ENV, RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_SHUTDOWN_GRACE: String(graceSeconds), RELAYPROBE_LOG_LEVEL: 'info' },
+    { startBoundMs: START_BOUND_MS },
+  );
+  cleanups.push(() => server.kill9());
+  return { server, base: server.base, dataDir };
 }
 
 async function slowTarget(latencyMs: number): Promise<ServerHandle> {
@@ -76,7 +76,7 @@ function readStore<T>(dataDir: string, read: (store: ProbeStore) => T): T {
 }
 
 test('SIGTERM during a slow probe: exit 0, the probe stored interrupted with its events, the database sound', async () => {
-  const { server, base, dataDir } = await startServerProcess(1);
+  const { server, base, dataDir } = await startServer(1);
   const slow = await slowTarget(500);
   const created = await postProbe(base, { target: '127.0.0.1', port: slow.port, suite: 'standard' });
   assert.equal(created.status, 201);
@@ -102,7 +102,7 @@ test('SIGTERM during a slow probe: exit 0, the probe stored interrupted with its
   });
 
   // The link the client was given still works after a restart on the same data.
-  const restarted = await startServerProcess(1, dataDir);
+  const restarted = await startServer(1, dataDir);
   const served = (await (await fetch(`${restarted.base}/api/v1/probes/${id}`)).json()) as ResultDocument;
   assert.ok(served.status === 'interrupted' || served.status === 'complete', served.status);
   assert.deepEqual(served.events.slice(0, seen.events.length), seen.events);
@@ -111,7 +111,7 @@ test('SIGTERM during a slow probe: exit 0, the probe stored interrupted with its
 });
 
 test('SIGTERM with a probe that finishes inside the grace period: it is stored complete with its verdict', async () => {
-  const { server, base, dataDir } = await startServerProcess(15);
+  const { server, base, dataDir } = await startServer(15);
   const slow = await slowTarget(100);
   const created = await postProbe(base, { target: '127.0.0.1', port: slow.port, suite: 'quick' });
   assert.equal(created.status, 201);
@@ -131,7 +131,7 @@ test('SIGTERM with a probe that finishes inside the grace period: it is stored c
 });
 
 test('a draining server takes no new probe: the POST is refused (connection refused, or 503 shutting-down)', async () => {
-  const { server, base, dataDir } = await startServerProcess(1);
+  const { server, base, dataDir } = await startServer(1);
   const slow = await slowTarget(500);
   const created = await postProbe(base, { target: '127.0.0.1', port: slow.port, suite: 'standard' });
   assert.equal(created.status, 201);

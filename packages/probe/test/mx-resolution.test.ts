@@ -1,51 +1,13 @@
-// Target resolution (RFC 5321 §5.1, RFC 7505, SECURITY.md §1) against fake resolvers: no real
-// DNS, no sockets. Every fake counts its queries, so "each name is asked once" is checked, and
-// every resolution's error code is checked against the registry.
+// Target resolution (RFC 5321 §5.1, RFC 7505, SECURITY.md §1) against scripted resolvers: no
+// real DNS, no sockets. Every resolver counts its queries, so "each name is asked once" is
+// checked, and every resolution's error code is checked against the registry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isErrorCode, type Resolution } from '@relayprobe/contracts';
 import { createAddressPolicy, type AddressPolicy, type AddressPolicyOptions } from '../src/address-policy.js';
-import { resolveTarget, type DnsResolver, type ResolveOptions } from '../src/mx-resolution.js';
+import { resolveTarget, type ResolveOptions } from '../src/mx-resolution.js';
 import { parseTarget } from '../src/target-input.js';
-
-type Mx = { exchange: string; priority: number };
-/** A zone answer: records, a node dns error code, or 'never' (the query hangs forever). */
-type Answer<T> = T | { error: string } | 'never';
-interface Zone {
-  mx?: Record<string, Answer<Mx[]>>;
-  a?: Record<string, Answer<string[]>>;
-  aaaa?: Record<string, Answer<string[]>>;
-}
-
-/** A resolver over a fixed zone: unknown names are NXDOMAIN, known names lacking a type ENODATA. */
-class FakeResolver implements DnsResolver {
-  readonly calls: string[] = [];
-  constructor(private readonly zone: Zone) {}
-  resolveMx(name: string): Promise<Mx[]> {
-    return this.answer('MX', name, this.zone.mx);
-  }
-  resolve4(name: string): Promise<string[]> {
-    return this.answer('A', name, this.zone.a);
-  }
-  resolve6(name: string): Promise<string[]> {
-    return this.answer('AAAA', name, this.zone.aaaa);
-  }
-  private answer<T>(type: string, name: string, table: Record<string, Answer<T>> | undefined): Promise<T> {
-    this.calls.push(`${type} ${name}`);
-    const answer = table?.[name];
-    if (answer === 'never') return new Promise<T>(() => {});
-    if (answer === undefined) {
-      const known = [this.zone.mx, this.zone.a, this.zone.aaaa].some((t) => t !== undefined && name in t);
-      return Promise.reject(dnsError(known ? 'ENODATA' : 'ENOTFOUND', name));
-    }
-    if (typeof answer === 'object' && answer !== null && 'error' in answer) return Promise.reject(dnsError(answer.error, name));
-    return Promise.resolve(answer as T);
-  }
-}
-
-function dnsError(code: string, name: string): Error {
-  return Object.assign(new Error(`query ${code} ${name}`), { code, hostname: name });
-}
+import { ScriptedResolver, type Zone } from './scripted-resolver.js';
 
 function policyOf(options: AddressPolicyOptions): AddressPolicy {
   const created = createAddressPolicy(options);
@@ -61,7 +23,7 @@ const TIMEOUT_MS = 25;
 async function resolve(input: string, zone: Zone, extra: Partial<ResolveOptions> = {}): Promise<{ resolution: Resolution; calls: string[] }> {
   const parsed = parseTarget(input);
   if (!parsed.ok) throw new Error(parsed.message);
-  const resolver = new FakeResolver(zone);
+  const resolver = new ScriptedResolver(zone);
   const resolution = await resolveTarget(input, parsed.target, { resolver, policy: POLICY, timeoutMs: TIMEOUT_MS, ...extra });
   if (resolution.error) assert.ok(isErrorCode(resolution.error.code), `${resolution.error.code} is a registered error code`);
   return { resolution, calls: resolver.calls };

@@ -1,10 +1,14 @@
 // A DNS resolver for tests: answers from a fixed zone, counts every question, never touches the
-// network. An answer may depend on how often the name was asked, to play a rebinding attacker.
+// network. An answer may depend on how often the name was asked, to play a rebinding attacker;
+// it may also be a DNS error code, or a query that never answers (timeouts).
 import type { DnsResolver } from '../src/index.js';
 
 type Mx = { exchange: string; priority: number };
-/** Records, or records by call number (1 for the first question about the name). */
-type Answer<T> = T | ((call: number) => T);
+/**
+ * Records; records by call number (1 for the first question about the name); a node dns error
+ * code (`{ error: 'ESERVFAIL' }`); or 'never' (the query hangs forever).
+ */
+export type Answer<T> = T | ((call: number) => T) | { error: string } | 'never';
 
 export interface Zone {
   mx?: Record<string, Answer<Mx[]>>;
@@ -39,11 +43,17 @@ export class ScriptedResolver implements DnsResolver {
   private answer<T>(type: string, name: string, table: Record<string, Answer<T>> | undefined): Promise<T> {
     this.calls.push(`${type} ${name}`);
     const answer = table?.[name];
+    if (answer === 'never') return new Promise<T>(() => {});
     if (answer === undefined) {
       const known = [this.zone.mx, this.zone.a, this.zone.aaaa].some((t) => t !== undefined && name in t);
-      const code = known ? 'ENODATA' : 'ENOTFOUND';
-      return Promise.reject(Object.assign(new Error(`query ${code} ${name}`), { code, hostname: name }));
+      return Promise.reject(dnsError(known ? 'ENODATA' : 'ENOTFOUND', name));
     }
-    return Promise.resolve(typeof answer === 'function' ? (answer as (call: number) => T)(this.asked(type as 'A', name)) : answer);
+    if (typeof answer === 'object' && answer !== null && 'error' in answer) return Promise.reject(dnsError(answer.error, name));
+    return Promise.resolve(typeof answer === 'function' ? (answer as (call: number) => T)(this.asked(type as 'A', name)) : (answer as T));
   }
+}
+
+/** An error shaped as node:dns rejects: `code` and `hostname`. */
+function dnsError(code: string, name: string): Error {
+  return Object.assign(new Error(`query ${code} ${name}`), { code, hostname: name });
 }

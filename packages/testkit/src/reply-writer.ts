@@ -15,28 +15,32 @@ export interface WriteStyle {
   split: boolean;
   /** Delay before each flush, in milliseconds (0: none). */
   latencyMs: number;
+  /** Observer: each reply's lines, just before the write that carries them (split: its first piece). */
+  onWritten?: (lines: readonly string[]) => void;
 }
 
-/** Collects reply lines and writes them per batch. */
+/** Collects replies and writes them per batch. */
 export class ReplyWriter {
-  private pending: string[] = [];
+  private pending: (readonly string[])[] = [];
 
   constructor(
     private readonly peer: RawPeer,
     private readonly style: WriteStyle,
   ) {}
 
-  /** Queues complete reply lines (without line endings). */
+  /** Queues one reply: its complete lines (without line endings). */
   push(lines: readonly string[]): void {
-    this.pending.push(...lines);
+    this.pending.push(lines);
   }
 
   /** Writes what is queued; false when the connection closed meanwhile. */
   async flush(): Promise<boolean> {
     if (this.pending.length === 0) return !this.peer.closed;
-    const text = this.pending.map((line) => line + this.style.lineEnding).join('');
+    const replies = this.pending;
     this.pending = [];
+    const text = replies.map((lines) => lines.map((line) => line + this.style.lineEnding).join('')).join('');
     if (this.style.latencyMs > 0 && !(await this.peer.sleep(this.style.latencyMs))) return false;
+    if (this.style.onWritten && !this.peer.closed) for (const lines of replies) this.style.onWritten(lines);
     if (!this.style.split) return this.peer.writeAndWait(text);
     for (const piece of splitIntoPieces(Buffer.from(text, 'utf8'))) {
       if (!(await this.peer.writeAndWait(piece))) return false;

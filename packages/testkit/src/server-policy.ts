@@ -89,4 +89,6 @@ export interface SessionSettings {
   offerStarttls: boolean;
   /** Queue id of the next accepted message (one counter per server). */
   nextQueueId(): string;
+  /** Observer: each reply's lines, just before they are handed to the socket. */
+  onReplyWritten?: (lines: readonly string[]) => void;
 }

@@ -50,6 +50,7 @@ class FakeSmtpSession {
       lineEnding: policy.bareLf ? '\n' : '\r\n',
       split: policy.splitWrites === true,
       latencyMs: settings.latencyMs,
+      onWritten: settings.onReplyWritten,
     });
   }
 

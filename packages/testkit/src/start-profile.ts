@@ -5,7 +5,7 @@ import { runSmtpSession } from './smtp-fake-server.js';
 import { profilePolicy, type ProfileName } from './profiles.js';
 import { startScriptedServer } from './scripted-server.js';
 import type { ServerPolicy, SessionSettings } from './server-policy.js';
-import type { ServerHandle, TlsVariant } from './types.js';
+import type { RawPeer, ServerHandle, TlsVariant } from './types.js';
 
 /** Host name in greetings and EHLO replies unless a test picks another. */
 export const DEFAULT_HOSTNAME = 'mx.relay-test.example';
@@ -29,6 +29,10 @@ export interface ProfileOptions {
   starttls?: boolean;
   /** error-limit only: wait this long before every reply once 10 errors were made (default 1000). */
   errorDelayMs?: number;
+  /** Every session greets only once this settles (a benchmark lets its viewer attach first). */
+  greetAfter?: Promise<unknown>;
+  /** Called with each reply's lines just before they are handed to the socket (benchmarks timestamp them). */
+  onReplyWritten?: (lines: readonly string[]) => void;
 }
 
 /** Resolves profile options into the settings of every session of one server. */
@@ -44,6 +48,7 @@ export function resolveSettings(policy: ServerPolicy, options: ProfileOptions): 
     offerStarttls:
       policy.starttls === 'required' || (policy.starttls === 'when-configured' && (options.starttls ?? options.tls !== undefined)),
     nextQueueId: () => `4F${(++queued).toString(16).toUpperCase().padStart(6, '0')}`,
+    onReplyWritten: options.onReplyWritten,
   };
 }
 
@@ -51,7 +56,14 @@ export function resolveSettings(policy: ServerPolicy, options: ProfileOptions): 
 export function startProfile(name: ProfileName, options: ProfileOptions = {}): Promise<ServerHandle> {
   const policy = profilePolicy(name, options.errorDelayMs);
   const settings = resolveSettings(policy, options);
-  return startScriptedServer((peer) => runSmtpSession(peer, policy, settings), {
+  const { greetAfter } = options;
+  const script = greetAfter
+    ? async (peer: RawPeer) => {
+        await greetAfter;
+        await runSmtpSession(peer, policy, settings);
+      }
+    : (peer: RawPeer) => runSmtpSession(peer, policy, settings);
+  return startScriptedServer(script, {
     tls: options.tls ?? 'valid',
     implicitTls: name === 'implicit-tls',
   });

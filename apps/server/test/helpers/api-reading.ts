@@ -1,6 +1,8 @@
-// Small readers for API tests: JSON responses with their headers, a refused WebSocket upgrade,
-// one Prometheus series, and the head tags of a page. No assertions here; tests assert.
+// Small readers for API tests (and the benchmarks, by relative path): JSON responses with their
+// headers, every stored probe through the list's pages, a refused WebSocket upgrade, one
+// Prometheus series, and the head tags of a page. No assertions here; tests assert.
 import WebSocket from 'ws';
+import type { ProbeList, ProbeSummary } from '@relayprobe/contracts';
 
 export interface JsonResponse {
   status: number;
@@ -19,6 +21,18 @@ export async function fetchJson(url: string, init: RequestInit = {}): Promise<Js
     throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** Every probe the server lists (acknowledged or not), newest first, through GET /api/v1/probes pages. */
+export async function listAllProbes(base: string): Promise<ProbeSummary[]> {
+  const items: ProbeSummary[] = [];
+  let before: string | undefined;
+  do {
+    const page = (await (await fetch(`${base}/api/v1/probes?limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`)).json()) as ProbeList;
+    items.push(...page.items);
+    before = page.next;
+  } while (before !== undefined);
+  return items;
 }
 
 /** Try a WebSocket upgrade that the server should refuse; resolves with the HTTP status and body it sent instead. */

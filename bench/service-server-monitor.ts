@@ -1,18 +1,16 @@
-// The server under benchmark: the real entry point (`node apps/server/dist/server.js`, configured
-// only by RELAYPROBE_* variables) in a child process, so its memory is its own. Peak RSS comes
-// from /proc/<pid>/status (VmHWM); the event-loop delay from service-loop-monitor.mjs, preloaded
-// into the child and asked over the IPC channel.
+// The server under benchmark, watched: the real entry point started through the shared
+// server-process helper (a child process, so its memory is its own) with service-loop-monitor.mjs
+// preloaded and an IPC channel to ask it for the event-loop delay; peak RSS from
+// /proc/<pid>/status (VmHWM), CPU time from /proc/<pid>/stat. Also the idle reference: a bare
+// Node process running the same monitor, to tell the machine's own delay from the server's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { startServerProcess, type ServingProcess } from '../apps/server/test/helpers/server-process.js';
 
-const SERVER_ENTRY = fileURLToPath(new URL('../apps/server/dist/server.js', import.meta.url));
 const LOOP_MONITOR = new URL('./service-loop-monitor.mjs', import.meta.url).href;
 /** Bounds start-up and shutdown so a broken build fails the benchmark instead of hanging it. */
 const START_BOUND_MS = 30_000;
 const STOP_BOUND_MS = 30_000;
-const OUTPUT_TAIL_CHARS = 4096;
 
 /** Event-loop delay as the server's own monitor saw it since the last reset. */
 export interface LoopDelay {
@@ -31,33 +29,13 @@ export interface Memory {
   peakRssMb: number;
 }
 
-/** A running server process. */
-export interface BenchServer {
-  pid: number;
-  /** http://127.0.0.1:PORT */
-  base: string;
-  /** ws://127.0.0.1:PORT */
-  wsBase: string;
+/** A running server process and what the benchmark reads off it. */
+export interface BenchServer extends ServingProcess {
   resetLoopDelay(): Promise<void>;
   loopDelay(): Promise<LoopDelay>;
   memory(): Memory;
   /** CPU seconds (user + system) the server process has used so far. */
   cpuSeconds(): number;
-  /** Its last few KiB of output (logs at warn and above, crash traces). */
-  output(): string;
-  /** SIGTERM (graceful shutdown), SIGKILL after a bound; resolves once it is gone. */
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -135,63 +113,20 @@ export async function startIdleReference(): Promise<IdleReference> {
   };
 }
 
-/** Start the server with exactly `env` (plus PATH) on a free port; resolves once /api/v1/health answers. */
+/** Start the server with exactly `env` (plus PATH) on a free port, monitor preloaded; resolves once /api/v1/health answers. */
 export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
-  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npx turbo run build\` first`);
-  const port = await freePort();
   // SERVICE_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extraArgs = (process.env.SERVICE_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const child = spawn(process.execPath, [...extraArgs, '--import', LOOP_MONITOR, SERVER_ENTRY], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, RELAYPROBE_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let tail = '';
-  const keep = (chunk: string) => {
-    tail = (tail + chunk).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.setEncoding('utf8').on('data', keep);
-  child.stderr?.setEncoding('utf8').on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const base = `http://127.0.0.1:${port}`;
-
-  const until = Date.now() + START_BOUND_MS;
-  for (;;) {
-    try {
-      const response = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      await response.arrayBuffer();
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (gone() || Date.now() > until) {
-      child.kill('SIGKILL');
-      await exited;
-      throw new Error(`the server did not start: ${tail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-
-  const pid = child.pid as number;
+  const server = await startServerProcess(env, { nodeArgs: [...extraArgs, '--import', LOOP_MONITOR], ipc: true, startBoundMs: START_BOUND_MS });
+  const { child, pid } = server;
   return {
-    pid,
-    base,
-    wsBase: `ws://127.0.0.1:${port}`,
+    ...server,
     resetLoopDelay: async () => {
       await ask(child, 'loop-reset');
     },
     loopDelay: () => ask<LoopDelay>(child, 'loop-report'),
     memory: () => ({ rssMb: readStatusKb(pid, 'VmRSS') / 1024, peakRssMb: readStatusKb(pid, 'VmHWM') / 1024 }),
     cpuSeconds: () => readCpuSeconds(pid),
-    output: () => tail,
-    async stop() {
-      if (!gone()) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_BOUND_MS);
-      await exited;
-      clearTimeout(timer);
-      process.off('exit', killOnExit);
-    },
+    stop: (boundMs = STOP_BOUND_MS) => server.stop(boundMs),
   };
 }
