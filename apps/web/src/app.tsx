@@ -37,16 +37,7 @@ export function App() {
         )}
         {route.page === 'result' && <ResultPage key={route.id} id={route.id} />}
         {route.page === 'no-result' && <NoSuchResult />}
-        {route.page === 'unknown' && (
-          <section className="panel">
-            <h1>No such page</h1>
-            <p>
-              <a href="/" onClick={followLink}>
-                Test a mail server
-              </a>
-            </p>
-          </section>
-        )}
+        {route.page === 'unknown' && <NoSuchResult title="No such page" detail="There is nothing at this address." />}
       </main>
     </>
   );

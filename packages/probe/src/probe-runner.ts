@@ -104,15 +104,19 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
         crashed(error);
       }
     };
-    // An engine bug must not take the process down (the CLI, or a server with other probes):
-    // stop this probe, say so in its transcript, and resolve with an inconclusive verdict.
-    const crashed = (error: unknown) => {
+    /** The probe is over: no timer, socket or abort listener may outlive it. */
+    const stopEverything = () => {
       over = true;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       socket?.destroy();
       socket = undefined;
       options.signal?.removeEventListener('abort', onAbort);
+    };
+    // An engine bug must not take the process down (the CLI, or a server with other probes):
+    // stop this probe, say so in its transcript, and resolve with an inconclusive verdict.
+    const crashed = (error: unknown) => {
+      stopEverything();
       const text = `relayprobe hit a bug and stopped this probe: ${error instanceof Error ? error.message : String(error)}`;
       publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
       const verdict = decideVerdict({ vectors: [], causes: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
@@ -169,12 +173,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
             timers.delete(action.timer);
             break;
           case 'finish': {
-            over = true;
-            for (const timer of timers.values()) clearTimeout(timer);
-            timers.clear();
-            socket?.destroy();
-            socket = undefined;
-            options.signal?.removeEventListener('abort', onAbort);
+            stopEverything();
             const result = engine.result();
             resolve({ ...document(), session: result.session, vectors: result.vectors, ...(result.delivery ? { delivery: result.delivery } : {}), verdict: result.verdict });
             break;
