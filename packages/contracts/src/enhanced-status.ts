@@ -78,19 +78,3 @@ export function explainEnhancedStatus(code: string): string | undefined {
   const meaning = DETAILS[`${subject}.${detail}`] ?? DETAILS[`${subject}.0`] ?? 'Unregistered status';
   return `${CLASSES[cls]}: ${meaning}`;
 }
-
-/** Explain a basic reply code (RFC 5321 §4.2) in a few words. */
-export function explainReplyCode(code: number): string {
-  const known: Record<number, string> = {
-    211: 'System status', 214: 'Help message', 220: 'Service ready', 221: 'Closing connection',
-    250: 'Requested action completed', 251: 'User not local; will forward', 252: 'Cannot verify user, but will attempt delivery',
-    354: 'Start mail input', 421: 'Service not available, closing connection', 450: 'Mailbox unavailable (temporary)',
-    451: 'Local error in processing (temporary)', 452: 'Insufficient storage (temporary)', 454: 'TLS or policy refusal (temporary)',
-    455: 'Server unable to accommodate parameters', 500: 'Syntax error, command unrecognized', 501: 'Syntax error in parameters',
-    502: 'Command not implemented', 503: 'Bad sequence of commands', 504: 'Command parameter not implemented',
-    521: 'Host does not accept mail', 530: 'Authentication or TLS required', 550: 'Mailbox unavailable or refused',
-    551: 'User not local', 552: 'Exceeded storage allocation', 553: 'Mailbox name not allowed', 554: 'Transaction failed / no service',
-    556: 'Domain does not accept mail',
-  };
-  return known[code] ?? (code >= 500 ? 'Permanent failure' : code >= 400 ? 'Temporary failure' : code >= 300 ? 'Intermediate reply' : 'Success');
-}

@@ -20,7 +20,6 @@ export const ERROR_CODES = {
   'dns-failed': { side: 'server', description: 'DNS lookup failed (SERVFAIL, refused, or another resolver error).' },
   'dns-timeout': { side: 'server', description: 'DNS lookup did not answer in time.' },
   'null-mx': { side: 'server', description: 'The domain publishes a null MX (RFC 7505): it accepts no mail, so there is nothing to test.' },
-  'too-many-addresses': { side: 'ours', description: 'More addresses than the per-probe cap; the rest were not tried.' },
   // Connection
   'connect-refused': { side: 'server', description: 'The server refused the TCP connection (nothing listens on that port).' },
   'connect-timeout': { side: 'server', description: 'The TCP connection did not open in time; outbound port 25 is often blocked by cloud providers and ISPs.' },

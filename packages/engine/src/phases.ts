@@ -32,9 +32,6 @@ export const TRANSITIONS: Readonly<Record<Phase, readonly Phase[]>> = {
   done: [],
 };
 
-/** Phases in which a reply from the server is expected. */
-export const AWAITING_REPLY: ReadonlySet<Phase> = new Set(['greeting', 'ehlo', 'helo', 'starttls', 'transaction', 'data', 'message', 'quit']);
-
 /** Check a transition against the table. */
 export function assertTransition(from: Phase, to: Phase): void {
   if (!TRANSITIONS[from].includes(to)) throw new Error(`engine bug: illegal phase transition ${from} -> ${to}`);

@@ -311,7 +311,7 @@ export class ProbeSession extends SmtpConnection {
     }
     const vectors = this.plan?.map((t) => this.results.get(t.key)).filter((r): r is VectorResult => r !== undefined) ?? [];
     this.verdict = decideVerdict({
-      vectors, delivery: this.delivery, failure: this.plan ? undefined : this.failure, causes: [],
+      vectors, delivery: this.delivery, failure: this.plan ? undefined : this.failure,
       internalVantage: this.internalVantage, testDomain: this.options.testDomain, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
     });
     this.info('closed', `Done: ${this.connections} connection${this.connections === 1 ? '' : 's'}, ${vectors.length} tests.`, now, 'done');

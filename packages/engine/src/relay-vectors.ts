@@ -74,9 +74,6 @@ export const CONTROLS: readonly RelayVector[] = [
 /** C1's form when no local name is known: RFC 5321 §4.5.1 requires bare "postmaster" to work. */
 export const C1_WITHOUT_LOCAL_NAME = '<postmaster>';
 
-/** Vectors whose RCPT 2xx is expected of a discriminating server (C1): its refusal is a finding, not a pass. */
-export const EXPECT_ACCEPT = new Set(['C1']);
-
 export const SUITE_VECTORS = {
   quick: ['R01'],
   // every vector nmap runs + R02, R04, R07 (RELAY-TESTS.md §2, "Suites")
@@ -107,9 +104,4 @@ export function fillTemplate(template: string, values: TemplateValues): string |
 /** The address literal of an IP for use in a path (RFC 5321 §4.1.3). */
 export function addressLiteral(address: string, family: 4 | 6): string {
   return family === 6 ? `[IPv6:${address}]` : `[${address}]`;
-}
-
-/** Look a vector or control up by id. */
-export function vectorById(id: string): RelayVector | undefined {
-  return RELAY_VECTORS.find((vec) => vec.id === id) ?? CONTROLS.find((vec) => vec.id === id);
 }

@@ -23,8 +23,6 @@ export interface VerdictInput {
   delivery?: DeliveryResult | undefined;
   /** Set when the probe never got to the relay tests. */
   failure?: SessionFailure | undefined;
-  /** Probe-level causes seen along the way (tarpit, error-limit, probe-deadline, ...). */
-  causes: readonly ReasonCode[];
   /** Target and prober share a private network (RELAY-TESTS.md §5, "Vantage point"). */
   internalVantage: boolean;
   testDomain: string;
@@ -110,7 +108,6 @@ export function decideVerdict(input: VerdictInput): Verdict {
     if (key) set.add(key);
     causes.set(code, set);
   };
-  for (const code of input.causes) addCause(code);
   let informative = 0;
   for (const r of vectors) {
     if (r.flags.includes('blocklisted')) addCause('blocklisted', r.key);

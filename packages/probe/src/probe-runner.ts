@@ -75,7 +75,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
   if (resolution.error || targets.length === 0) {
     const code = resolution.error?.code === 'null-mx' ? 'null-mx' : 'dns-failed';
     const verdict = decideVerdict({
-      vectors: [], causes: [], internalVantage: false, testDomain: request.testDomain,
+      vectors: [], internalVantage: false, testDomain: request.testDomain,
       failure: { verdict: 'unreachable', reason: code, text: resolution.error?.text ?? REASON_CODES[code] },
     });
     publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
@@ -119,7 +119,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
       stopEverything();
       const text = `relayprobe hit a bug and stopped this probe: ${error instanceof Error ? error.message : String(error)}`;
       publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
-      const verdict = decideVerdict({ vectors: [], causes: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
+      const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
       publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
       resolve({ ...document(), verdict });
     };
