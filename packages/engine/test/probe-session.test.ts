@@ -281,5 +281,9 @@ test('reply events carry the enhanced code and the milliseconds each reply took'
   const run = runAgainst(rcptPolicy(() => '554 5.7.1 <x>: Relay access denied'));
   const reply = run.transcript.events.find((e) => e.type === 'reply' && e.code === 554);
   assert.equal(reply?.type === 'reply' && reply.enhanced, '5.7.1');
-  assert.ok(reply?.type === 'reply' && reply.elapsedMs >= 0);
+  // The time from its RCPT being written to the reply's end, on the engine's clock.
+  const rcpt = run.transcript.events.find((e) => e.type === 'command' && e.text.startsWith('RCPT') && e.vector === (reply?.type === 'reply' ? reply.vector : ''));
+  assert.ok(reply?.type === 'reply' && rcpt);
+  assert.equal(reply.elapsedMs, reply.ms - rcpt.ms);
+  assert.ok(reply.elapsedMs > 0);
 });
