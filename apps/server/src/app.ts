@@ -51,7 +51,7 @@ function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
 export async function buildApp(config: ServerConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
-    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    trustProxy: config.trustProxy,
     bodyLimit: MAX_BODY_BYTES,
   });
   // Bodies are JSON: a port is a JSON integer, never "0x19", " 25" or true (SECURITY.md §1's strict
@@ -121,7 +121,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
   await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
-  await app.register(pageRoutes, { manager, store, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
+  await app.register(pageRoutes, { manager, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 
   app.addHook('onClose', async () => {
     await manager.shutdown(config.shutdownGraceSeconds * 1000);

@@ -85,13 +85,14 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_PORT', key: 'port', defaultText: '3025', description: 'HTTP port (0 picks a free one).', parse: integer(0, 65535) },
   { name: 'RELAYPROBE_DATA_DIR', key: 'dataDir', defaultText: './data', description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
     parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')) },
-  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The address people use, e.g. https://relayprobe.example.com: share links become absolute and the WebSocket accepts that Origin.',
+  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute and the WebSocket accepts that Origin.',
     parse: (t) => {
       try {
         const url = new URL(t);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') return no('must start with http:// or https://');
-        if (url.search || url.hash || url.username) return no('must be a plain origin with an optional path, without query, fragment or credentials');
-        return ok(url.href.replace(/\/$/, ''));
+        // The routes and /assets are served at the root: a sub-path would make broken links.
+        if (url.search || url.hash || url.username || url.pathname !== '/') return no('must be a plain origin such as https://relayprobe.example.com, without a path, query, fragment or credentials');
+        return ok(url.origin);
       } catch {
         return no('must be an absolute URL such as https://relayprobe.example.com');
       }
@@ -122,15 +123,26 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
     parse: (t) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent')) },
 ];
 
-const DEFAULTS: ServerConfig = {
-  host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
-  sourceAddress: undefined, allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
-  maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, shutdownGraceSeconds: 20, logLevel: 'info',
+// Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
+// and the running server cannot disagree. Variables whose default is "off" or computed start here.
+const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
+  publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, allowTargets: [], authToken: undefined, trustProxy: false,
 };
+
+function defaults(): ServerConfig {
+  const config: Record<string, unknown> = { ...UNSET_DEFAULTS };
+  for (const variable of VARIABLES) {
+    if (variable.defaultText === undefined || variable.defaultText.startsWith('(')) continue;
+    const parsed = variable.parse(variable.defaultText);
+    if (!parsed.ok) throw new Error(`bug: the documented default of ${variable.name} does not parse: ${parsed.message}`);
+    config[variable.key] = parsed.value;
+  }
+  return config as unknown as ServerConfig;
+}
 
 /** Read the configuration from the environment; every problem is reported, each naming its variable. */
 export function loadConfig(env: Record<string, string | undefined>): { ok: true; config: ServerConfig } | { ok: false; errors: string[] } {
-  const config: ServerConfig = { ...DEFAULTS };
+  const config = defaults();
   const errors: string[] = [];
   for (const variable of VARIABLES) {
     const text = env[variable.name];

@@ -8,8 +8,6 @@ export class Metrics {
   private readonly buckets = BUCKETS.map(() => 0);
   private durationSum = 0;
   private durationCount = 0;
-  private running = 0;
-  private queued = 0;
 
   probeStarted(): void {
     this.started++;
@@ -25,13 +23,8 @@ export class Metrics {
     this.durationCount++;
   }
 
-  setGauges(running: number, queued: number): void {
-    this.running = running;
-    this.queued = queued;
-  }
-
-  /** The exposition text. */
-  render(): string {
+  /** The exposition text; the gauges are read from the manager at the time of the scrape. */
+  render(gauges: { running: number; queued: number }): string {
     const lines = [
       '# HELP relayprobe_probes_started_total Probes accepted for running.',
       '# TYPE relayprobe_probes_started_total counter',
@@ -47,10 +40,10 @@ export class Metrics {
       `relayprobe_probe_duration_seconds_count ${this.durationCount}`,
       '# HELP relayprobe_probes_running Probes running now.',
       '# TYPE relayprobe_probes_running gauge',
-      `relayprobe_probes_running ${this.running}`,
+      `relayprobe_probes_running ${gauges.running}`,
       '# HELP relayprobe_probe_queue_length Probes waiting to run.',
       '# TYPE relayprobe_probe_queue_length gauge',
-      `relayprobe_probe_queue_length ${this.queued}`,
+      `relayprobe_probe_queue_length ${gauges.queued}`,
     ];
     return `${lines.join('\n')}\n`;
   }

@@ -40,8 +40,8 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_PORT: { good: [['0', 0], ['8080', 8080], ['65535', 65535]], bad: ['abc', '-1', '65536', '80.5', ' 80', '0x50'] },
   RELAYPROBE_DATA_DIR: { good: [['/var/lib/relayprobe', '/var/lib/relayprobe'], ['data', 'data']], bad: ['a\nb', ' ', 'x\0y'] },
   RELAYPROBE_PUBLIC_URL: {
-    good: [['https://relayprobe.example.com/', 'https://relayprobe.example.com'], ['http://10.0.0.5:3025', 'http://10.0.0.5:3025'], ['https://example.com/tools/relayprobe/', 'https://example.com/tools/relayprobe']],
-    bad: ['relayprobe.example.com', 'ftp://relayprobe.example.com', 'https://relayprobe.example.com/?x=1', 'https://relayprobe.example.com/#top', 'https://user:pass@relayprobe.example.com', 'javascript:alert(1)'],
+    good: [['https://relayprobe.example.com/', 'https://relayprobe.example.com'], ['http://10.0.0.5:3025', 'http://10.0.0.5:3025']],
+    bad: ['https://example.com/tools/relayprobe/', 'relayprobe.example.com', 'ftp://relayprobe.example.com', 'https://relayprobe.example.com/?x=1', 'https://relayprobe.example.com/#top', 'https://user:pass@relayprobe.example.com', 'javascript:alert(1)'],
   },
   RELAYPROBE_HELO_NAME: { good: [['mx.example.com', 'mx.example.com'], ['prober.relayprobe.test', 'prober.relayprobe.test']], bad: ['localhost', 'bad name.example', 'mx.example.com\r\nMAIL FROM:<x@y>', '-mx.example.com', 'mx_1.example.com', `${'a'.repeat(64)}.example.com`] },
   RELAYPROBE_TEST_DOMAIN: { good: [['Relay-Check.Example.ORG', 'relay-check.example.org']], bad: ['nodots', 'exa mple.com', 'example.com\r\n'] },

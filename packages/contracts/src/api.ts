@@ -58,7 +58,10 @@ export const ProbeList = Type.Object({
 });
 export type ProbeList = Static<typeof ProbeList>;
 
-export const ProbeIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+/** Result ids: 16 random bytes in base64url, exactly 22 characters (SECURITY.md §4). */
+export const RESULT_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
+
+export const ProbeIdParams = Type.Object({ id: Type.String({ pattern: RESULT_ID_PATTERN }) });
 export type ProbeIdParams = Static<typeof ProbeIdParams>;
 
 export const EventsQuery = Type.Object(

@@ -12,3 +12,4 @@ export const RELAYPROBE_VERSION = '0.1.0';
 export * from './validators.js';
 export * from './transcript-format.js';
 export * from './api.js';
+export * from './page-text.js';

@@ -18,11 +18,15 @@ export const OUTCOME_WORDS: Record<VectorResult['outcome'], string> = {
   'not-run': 'not run',
 };
 
+/** The certificate in one line: "CN=mx.example.com, issued by CN=R11, valid until 2027-01-01" (the date only). */
+export function describeCertificate(cert: Pick<NonNullable<TlsDetails['certificate']>, 'subject' | 'issuer' | 'validTo'>): string {
+  return `${cert.subject || '(no subject)'}, issued by ${cert.issuer || '(no issuer)'}, valid until ${cert.validTo.slice(0, 10)}`;
+}
+
 /** One line about a finished TLS handshake, problems spelled out. */
 export function describeTls(tls: TlsDetails): string {
   const parts = [`${tls.protocol ?? 'TLS'} ${tls.cipher ?? ''}`.trim()];
-  const cert = tls.certificate;
-  if (cert) parts.push(`certificate ${cert.subject || '(no subject)'}, issued by ${cert.issuer || '(no issuer)'}, valid until ${cert.validTo.slice(0, 10)}`);
+  if (tls.certificate) parts.push(`certificate ${describeCertificate(tls.certificate)}`);
   const problems = tlsProblems(tls);
   parts.push(problems.length === 0 ? 'trusted, name matches' : problems.join('; '));
   return parts.join('; ');

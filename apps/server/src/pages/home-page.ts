@@ -1,4 +1,5 @@
-// The front page until the web app lands: what relayprobe is and how to start a probe.
+// The front page when there is no web app build (npm run build makes one): what relayprobe is
+// and how to start a probe with curl.
 import { PAGE_STYLE } from './page-style.js';
 import { html } from './html.js';
 

@@ -1,8 +1,9 @@
 // /r/:id without JavaScript: the verdict, the evidence and the transcript, rendered on the server
 // as escaped text, with the result's own title, description and Open Graph tags so a pasted link
 // previews its verdict in chat tools. A running probe refreshes itself every few seconds.
-import { VERDICT_LABELS, formatTranscript, OUTCOME_WORDS, type ResultDocument } from '@relayprobe/contracts';
+import { formatTranscript, OUTCOME_WORDS, resultPageTitle, type ResultDocument } from '@relayprobe/contracts';
 import { html } from './html.js';
+import { headTags } from './web-app.js';
 import { PAGE_STYLE } from './page-style.js';
 
 export interface SharePageInput {
@@ -14,9 +15,10 @@ export interface SharePageInput {
 /** Title and description for link previews. */
 export function previewOf(result: ResultDocument): { title: string; description: string } {
   const target = result.request.target;
-  if (result.status === 'running') return { title: `Testing ${target} for open relay… · relayprobe`, description: `An open-relay test of ${target} is running.` };
-  if (!result.verdict) return { title: `${target}: test interrupted · relayprobe`, description: `The open-relay test of ${target} was interrupted before a verdict.` };
-  return { title: `${VERDICT_LABELS[result.verdict.code]}: ${target} · relayprobe`, description: result.verdict.summary };
+  const title = resultPageTitle(target, result.status, result.verdict?.code);
+  if (result.status === 'running') return { title, description: `An open-relay test of ${target} is running.` };
+  if (!result.verdict) return { title, description: `The open-relay test of ${target} was interrupted before a verdict.` };
+  return { title, description: result.verdict.summary };
 }
 
 export function renderSharePage({ result, url }: SharePageInput): string {
@@ -33,14 +35,7 @@ export function renderSharePage({ result, url }: SharePageInput): string {
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 ${result.status === 'running' ? '<meta http-equiv="refresh" content="3">' : ''}
-<title>${html(title)}</title>
-<meta name="description" content="${html(description)}">
-<meta property="og:type" content="website">
-<meta property="og:site_name" content="relayprobe">
-<meta property="og:title" content="${html(title)}">
-<meta property="og:description" content="${html(description)}">
-<meta property="og:url" content="${html(url)}">
-<meta name="twitter:card" content="summary">
+${headTags({ title, description, url })}
 <style>${PAGE_STYLE}</style>
 </head>
 <body>

@@ -17,6 +17,20 @@ export interface PageHead {
   url?: string | undefined;
 }
 
+/** The title, description and link-preview (Open Graph) tags of a page, escaped. */
+export function headTags(head: PageHead): string {
+  return [
+    `<title>${html(head.title)}</title>`,
+    `<meta name="description" content="${html(head.description)}">`,
+    '<meta property="og:type" content="website">',
+    '<meta property="og:site_name" content="relayprobe">',
+    `<meta property="og:title" content="${html(head.title)}">`,
+    `<meta property="og:description" content="${html(head.description)}">`,
+    ...(head.url ? [`<meta property="og:url" content="${html(head.url)}">`] : []),
+    '<meta name="twitter:card" content="summary">',
+  ].join('\n    ');
+}
+
 export class WebApp {
   private constructor(readonly root: string, private readonly template: string) {}
 
@@ -30,16 +44,7 @@ export class WebApp {
 
   /** index.html with this page's head tags. */
   render(head: PageHead): string {
-    const tags = [
-      `<title>${html(head.title)}</title>`,
-      `<meta name="description" content="${html(head.description)}">`,
-      '<meta property="og:type" content="website">',
-      '<meta property="og:site_name" content="relayprobe">',
-      `<meta property="og:title" content="${html(head.title)}">`,
-      `<meta property="og:description" content="${html(head.description)}">`,
-      ...(head.url ? [`<meta property="og:url" content="${html(head.url)}">`] : []),
-      '<meta name="twitter:card" content="summary">',
-    ].join('\n    ');
+    const tags = headTags(head);
     return this.template.replace(TITLE, tags);
   }
 }

@@ -16,6 +16,7 @@ import type { NewProbe, ProbeFinal, ProbeStore } from '../storage/probe-store.js
 import type { Metrics } from '../metrics.js';
 import { TargetLimits } from './target-limits.js';
 import { GroupCommit } from './group-commit.js';
+import { resultDocument } from './result-view.js';
 
 /**
  * Events of every live probe are written together (group commit): after this long, or sooner
@@ -24,6 +25,8 @@ import { GroupCommit } from './group-commit.js';
  */
 const FLUSH_MS = 25;
 const FLUSH_EVENTS = 512;
+/** After a failed write (a full disk, say), wait this long before trying again. */
+const RETRY_MS = 1000;
 
 export interface Viewer {
   /**
@@ -31,6 +34,8 @@ export interface Viewer {
    * `replay` marks stored events sent on joining, which are paced rather than held against the viewer.
    */
   send(message: ServerMessage, replay: boolean): boolean;
+  /** End the stream early (the viewer should reconnect). */
+  close(code: number, reason: string): void;
 }
 
 interface LiveProbe {
@@ -70,6 +75,7 @@ export class ProbeManager {
   private readonly unwritten = new Set<LiveProbe>();
   private unwrittenCount = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private retrying = false;
   private readonly resolver: DnsResolver;
   /** Probes accepted but not yet committed (they count against the queue). */
   private reserved = 0;
@@ -120,7 +126,7 @@ export class ProbeManager {
         ? { ok: false, status: 429, code: 'target-busy', message: `A probe of this server is already running: watch it at ${link}` }
         : { ok: false, status: 429, code: 'target-rate-limited', message: `This server was probed ${this.options.config.targetHourlyLimit} times in the last hour; see the latest result at ${link}` };
     }
-    if (this.running + this.reserved >= config.maxConcurrent && this.queue.length + this.reserved >= config.maxQueue) {
+    if (this.running + this.queue.length + this.reserved >= config.maxConcurrent + config.maxQueue) {
       return { ok: false, status: 503, code: 'queue-full', message: 'Too many probes are waiting; try again in a minute.' };
     }
     // The row is committed before anything connects and before the 201 (SECURITY.md §5).
@@ -165,7 +171,6 @@ export class ProbeManager {
           this.finish(entry, 'interrupted', undefined);
         });
     }
-    this.options.metrics.setGauges(this.running, this.queue.length);
   }
 
   private onEvent(entry: LiveProbe, event: ProbeEvent): void {
@@ -173,7 +178,8 @@ export class ProbeManager {
     entry.pending.push(event);
     this.unwritten.add(entry);
     this.publish(entry, { type: 'event', seq: event.seq, event });
-    if (++this.unwrittenCount >= FLUSH_EVENTS) this.flush();
+    // While a failed write waits for its retry, new events only wait too (no write per event).
+    if (++this.unwrittenCount >= FLUSH_EVENTS && !this.retrying) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -187,9 +193,11 @@ export class ProbeManager {
       this.options.store.appendEventBatches(entries.map((e) => ({ id: e.id, events: e.pending })));
     } catch (error) {
       this.options.log.error({ err: error }, 'storing events failed; will retry');
-      this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS * 4);
+      this.retrying = true;
+      this.flushTimer = setTimeout(() => this.flush(), RETRY_MS);
       return;
     }
+    this.retrying = false;
     for (const entry of entries) entry.pending = [];
     this.unwritten.clear();
     this.unwrittenCount = 0;
@@ -203,10 +211,10 @@ export class ProbeManager {
     // Its waiting events go into the final transaction instead.
     if (this.unwritten.delete(entry)) this.unwrittenCount -= entry.pending.length;
     const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
-    const { events: _events, ...result } = doc ?? { events: [] };
+    // The store keeps the result without its events (they have their own table).
     const final: ProbeFinal = {
       status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}),
-      ...(doc ? { result: { ...(result as Omit<ResultDocument, 'events'>), status } } : {}), events: entry.pending,
+      ...(doc ? { result: { ...doc, status } } : {}), events: entry.pending,
     };
     entry.pending = [];
     this.finals.add({ id: entry.id, final }, (error) => {
@@ -221,9 +229,11 @@ export class ProbeManager {
     this.live.delete(entry.id);
     this.limits.finished(entry.targetKey, entry.id);
     this.options.metrics.probeFinished(status === 'interrupted' ? 'interrupted' : (verdict?.code ?? 'interrupted'), (performance.now() - entry.startedAt) / 1000);
-    // `done` only after the final commit (SECURITY.md §5); without a commit viewers are left to reconnect.
+    // `done` only after the final commit (SECURITY.md §5). Without a commit the viewers are
+    // closed with 1011 so they reconnect and read what storage holds.
     const done: DoneMessage = { type: 'done', status, ...(verdict ? { verdict } : {}) };
     if (committed) this.publish(entry, done);
+    else for (const viewer of entry.viewers) viewer.close(1011, 'the result could not be stored');
     entry.viewers.clear();
     this.pump();
     if (this.running === 0 && this.queue.length === 0) this.idle?.();
@@ -247,9 +257,11 @@ export class ProbeManager {
     return () => {};
   }
 
-  /** Events of a live probe (fresher than storage), or undefined when it is not running. */
-  liveEvents(id: string): readonly ProbeEvent[] | undefined {
-    return this.live.get(id)?.events;
+  /** The result document of a probe, running (its events from memory) or not; undefined when there is none. */
+  result(id: string): ResultDocument | undefined {
+    const row = this.options.store.getProbe(id);
+    if (!row) return undefined;
+    return resultDocument(row, this.live.get(id)?.events ?? this.options.store.getEvents(id));
   }
 
   /**

@@ -2,19 +2,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { ProbeManager } from '../probes/probe-manager.js';
-import type { ProbeStore } from '../storage/probe-store.js';
-import { resultDocument } from '../probes/result-view.js';
 import { RESULT_ID } from '../http/api-errors.js';
 import fastifyStatic from '@fastify/static';
 import { join } from 'node:path';
 import { previewOf, renderNotFoundPage, renderSharePage } from '../pages/share-page.js';
 import { WebApp } from '../pages/web-app.js';
+import { NO_SUCH_RESULT_TITLE } from '@relayprobe/contracts';
 import { renderHomePage } from '../pages/home-page.js';
 import { PAGE_STYLE } from '../pages/page-style.js';
 
 export interface PageRoutesOptions {
   manager: ProbeManager;
-  store: ProbeStore;
   linkTo: (id: string) => string;
   publicBase: string | undefined;
   tokenRequired: boolean;
@@ -45,13 +43,12 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, opt
 
   app.get<{ Params: { id: string } }>('/r/:id', { schema: { hide: true }, config: { rateLimit: { max: 120, timeWindow: 60_000 } } }, async (request, reply) => {
     const { id } = request.params;
-    const row = RESULT_ID.test(id) ? options.store.getProbe(id) : undefined;
+    const result = RESULT_ID.test(id) ? options.manager.result(id) : undefined;
     reply.header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8');
-    if (!row) {
+    if (!result) {
       // The same answer for unknown and malformed ids (SECURITY.md §4).
-      return reply.code(404).send(web ? web.render({ title: 'No such result · relayprobe', description: 'The link is wrong or the result is gone.' }) : renderNotFoundPage());
+      return reply.code(404).send(web ? web.render({ title: NO_SUCH_RESULT_TITLE, description: 'The link is wrong or the result is gone.' }) : renderNotFoundPage());
     }
-    const result = resultDocument(row, options.manager.liveEvents(id) ?? options.store.getEvents(id));
     reply.header('cache-control', 'no-store');
     if (web) return reply.send(web.render({ ...previewOf(result), url: options.linkTo(id) }));
     return reply.send(renderSharePage({ result, url: options.linkTo(id) }));

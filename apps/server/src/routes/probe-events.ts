@@ -68,6 +68,9 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
         if (sent && message.type === 'done') sender.closeWhenDrained(1000, 'done');
         return sent;
       },
+      close(code: number, reason: string): void {
+        sender.closeWhenDrained(code, reason);
+      },
     };
 
     socket.on('pong', () => {

@@ -4,9 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, type ProbeSummary } from '@relayprobe/contracts';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore, StoredProbe } from '../storage/probe-store.js';
-import { resultDocument } from '../probes/result-view.js';
-import { decodeListCursor } from '../storage/list-cursor.js';
-import { RESULT_ID, sendError } from '../http/api-errors.js';
+import { InvalidCursorError } from '../storage/storage-errors.js';
+import { sendError } from '../http/api-errors.js';
 import { tokenGuard } from '../http/auth-token.js';
 
 export interface ProbeRoutesOptions {
@@ -43,12 +42,10 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
     // Guessing ids is what a limit on this route stops (SECURITY.md §4: 404s are rate limited).
     config: { rateLimit: { max: 120, timeWindow: 60_000 } },
   }, async (request, reply) => {
-    const { id } = request.params;
-    const row = RESULT_ID.test(id) ? options.store.getProbe(id) : undefined;
-    if (!row) return sendError(reply, 404, 'not-found');
-    const events = options.manager.liveEvents(id) ?? options.store.getEvents(id);
-    reply.header('cache-control', row.status === 'running' ? 'no-store' : 'private, max-age=3600');
-    return resultDocument(row, events);
+    const result = options.manager.result(request.params.id);
+    if (!result) return sendError(reply, 404, 'not-found');
+    reply.header('cache-control', result.status === 'running' ? 'no-store' : 'private, max-age=3600');
+    return result;
   });
 
   app.get('/api/v1/probes', {
@@ -56,8 +53,13 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
     preHandler: guard,
   }, async (request, reply) => {
     const { before } = request.query;
-    if (before !== undefined && !decodeListCursor(before).ok) return sendError(reply, 400, 'invalid-request', 'The "before" cursor is not one this server gave out.', 'before');
-    const page = options.store.listProbes({ limit: request.query.limit ?? 20, ...(before ? { before } : {}) });
+    let page;
+    try {
+      page = options.store.listProbes({ limit: request.query.limit ?? 20, ...(before ? { before } : {}) });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return sendError(reply, 400, 'invalid-request', 'The "before" cursor is not one this server gave out.', error.field);
+      throw error;
+    }
     reply.header('cache-control', 'no-store');
     return { items: page.items.map(summary), ...(page.next ? { next: page.next } : {}) };
   });

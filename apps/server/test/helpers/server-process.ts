@@ -11,8 +11,8 @@
 // Needs a build: `npx turbo run build` (the child runs the compiled server, as operators do).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { closedPort } from '@relayprobe/testkit';
 
 /** The compiled entry point operators run. */
 export const SERVER_ENTRY = fileURLToPath(new URL('../../dist/server.js', import.meta.url));
@@ -34,17 +34,8 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** A loopback port nobody listens on right now: listen on 0, read it, close (the OS may hand it out again later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nobody listens on right now (the testkit's closedPort: listen on 0, read it, close). */
+export const freePort = closedPort;
 
 /** How a child process ended. */
 export interface ProcessExit {
