@@ -32,6 +32,7 @@ import type { ProbeSummary, ServerMessage } from '@relayprobe/contracts';
 import { listAllProbes } from '../apps/server/test/helpers/api-reading.js';
 import { startBenchServer, startIdleReference, type BenchServer, type IdleReference } from './service-server-monitor.js';
 import { startTimedTarget, type TimedTarget, type WrittenReply } from './service-timed-target.js';
+import { percentile } from './stats.js';
 
 const PROBES = Number(process.env.SERVICE_PROBES ?? 1000);
 const LATENCY_PROBES = Number(process.env.SERVICE_LATENCY_PROBES ?? 100);
@@ -63,12 +64,6 @@ const SERVER_ENV: Record<string, string> = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 /** Start `count` servers, a batch at a time (thousands of listen() calls at once gain nothing). */
 async function startMany<T>(count: number, start: () => Promise<T>): Promise<T[]> {

@@ -15,6 +15,7 @@
 import { chromium, type Browser } from '@playwright/test';
 import { formatEvent, type ProbeEvent, type ReplyEvent, type ResultDocument } from '@relayprobe/contracts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.js';
+import { percentile } from './stats.js';
 import { PAGE_HOOKS } from './web-page-hooks.js';
 import type { WrittenReply } from './service-timed-target.js';
 import { startGatedTarget, startWebBenchServer } from './web-fixtures.js';
@@ -32,12 +33,6 @@ interface PageRecord {
 interface InPage {
   __relayprobeBench: PageRecord & { done: boolean };
   document: { querySelector(selector: string): { textContent: string | null } | null };
-}
-
-/** p-th percentile, nearest rank. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const strip = (text: string) => text.replace(/\s+/g, '');

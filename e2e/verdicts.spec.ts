@@ -1,6 +1,6 @@
 // One probe per verdict the issue names, started from the home form against a fake mail server,
 // read from the result page: the verdict status, the Evidence table, the transcript.
-import { REASON_CODES, VERDICT_LABELS, OUTCOME_WORDS, explainEnhancedStatus } from '@relayprobe/contracts';
+import { REASON_CODES, VERDICT_LABELS, OUTCOME_WORDS, explainEnhancedStatus, resultPageTitle } from '@relayprobe/contracts';
 import { expect, test } from './support/fixtures.js';
 import { startProbeFromForm } from './support/probe-form.js';
 import {
@@ -52,12 +52,22 @@ test('a closed Postfix: "Not an open relay", enhanced codes explained on focus',
   expect(result.verdict?.code).toBe('closed');
   await expect(evidenceRow(page, 'R01')).toContainText(OUTCOME_WORDS['relay-denied']);
 
-  // 554 5.7.1 Relay access denied: the enhanced code carries its explanation and takes focus.
+  // 554 5.7.1 Relay access denied: the enhanced code carries its explanation (title on hover) and
+  // takes focus, which shows the same explanation as text (CSS ::after from data-meaning).
+  const meaning = explainEnhancedStatus('5.7.1');
+  expect(meaning).toBeTruthy();
   const code = transcriptLog(page).locator('[title]', { hasText: /^\s*5\.7\.1\s*$/ }).first();
-  await expect(code).toHaveAttribute('title', explainEnhancedStatus('5.7.1') ?? '');
+  await expect(code).toHaveAttribute('title', meaning ?? '');
+  await expect(code).toHaveAttribute('data-meaning', meaning ?? '');
   await expect(code).toHaveAttribute('tabindex', '0');
+  const shownOnFocus = () => code.evaluate((el) => getComputedStyle(el, '::after').content);
+  expect(await shownOnFocus(), 'nothing shown before focus').toBe('none');
   await code.focus();
   await expect(code).toBeFocused();
+  expect(await shownOnFocus()).toBe(JSON.stringify(meaning));
+
+  // The page's title is the one the server gives link previews.
+  await expect(page).toHaveTitle(resultPageTitle('127.0.0.1', 'complete', 'closed'));
 
   // Session facts: the greeting the server sent.
   await expect(page.getByRole('heading', { name: 'Session', exact: true })).toBeVisible();

@@ -13,7 +13,7 @@ export function tokenServerUrl(): string {
 }
 
 /**
- * The environment of a relayprobe server a browser drives (playwright.config.ts, bench/web.ts):
+ * The environment of a relayprobe server a browser drives (playwright.config.ts, bench/web-fixtures.ts):
  * fake mail servers on loopback ports are allowed targets. Whoever starts it adds RELAYPROBE_PORT.
  */
 export function browserServerEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {

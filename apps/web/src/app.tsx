@@ -5,17 +5,17 @@ import { followLink, useRoute } from './router/navigation.js';
 import { ProbeForm } from './features/probe-form/probe-form.js';
 import { RecentResults } from './features/recent/recent-results.js';
 import { ResultPage } from './features/result/result-page.js';
-import { NoSuchResult } from './features/result/no-such-result.js';
+import { NoSuchResult, type MissingPageText } from './features/result/no-such-result.js';
 
 const HOME_TITLE = 'relayprobe: is your mail server an open relay?';
+const NO_SUCH_PAGE: MissingPageText = { heading: 'No such page', detail: 'There is nothing at this address.', documentTitle: 'No such page · relayprobe' };
 
 /** The whole app. */
 export function App() {
   const route = useRoute();
+  // Result pages and missing pages set their own titles.
   useEffect(() => {
     if (route.page === 'home') document.title = HOME_TITLE;
-    if (route.page === 'unknown') document.title = 'No such page · relayprobe';
-    if (route.page === 'no-result') document.title = 'No such result · relayprobe';
   }, [route]);
   return (
     <>
@@ -37,7 +37,7 @@ export function App() {
         )}
         {route.page === 'result' && <ResultPage key={route.id} id={route.id} />}
         {route.page === 'no-result' && <NoSuchResult />}
-        {route.page === 'unknown' && <NoSuchResult title="No such page" detail="There is nothing at this address." />}
+        {route.page === 'unknown' && <NoSuchResult text={NO_SUCH_PAGE} />}
       </main>
     </>
   );

@@ -1,8 +1,12 @@
-// "Copy as command" and "Run again" (src/features/result/actions/command-line.ts): the CLI line
-// for the same request, quoted so a shell reads the target as one word, and the same body again.
+// "Copy as command" and "Run again": the CLI line for the same request
+// (src/features/result/actions/command-line.ts), quoted so a shell reads the target as one word,
+// and the same body again (src/api/probe-body.ts, the builder the form uses too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandLine, repeatBody, shellQuote } from '../src/features/result/actions/command-line.js';
+import { probeBody } from '../src/api/probe-body.js';
+import { checkForm } from '../src/features/probe-form/input-check.js';
+import { commandLine, shellQuote } from '../src/features/result/actions/command-line.js';
+import { INITIAL_FORM } from '../src/store/form-slice.js';
 
 const base = { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto', sendMessage: false } as const;
 
@@ -30,8 +34,17 @@ test('targets a shell would read differently are single-quoted', () => {
 });
 
 test('"Run again" posts the same options, and nothing the visitor did not choose', () => {
-  assert.deepEqual(repeatBody(base), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto' });
-  assert.deepEqual(repeatBody({ ...base, sendMessage: true, to: 'me@example.org' }), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto', sendMessage: true, to: 'me@example.org' });
+  assert.deepEqual(probeBody(base), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto' });
+  assert.deepEqual(probeBody({ ...base, sendMessage: true, to: 'me@example.org' }), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto', sendMessage: true, to: 'me@example.org' });
+  assert.deepEqual(probeBody({ ...base, sendMessage: true, to: '' }), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto', sendMessage: true });
+  assert.deepEqual(probeBody({ ...base, sendMessage: false, to: 'me@example.org' }), { target: 'mail.example.com', port: 25, suite: 'standard', tls: 'auto' });
   const stored = { ...base, helo: 'prober.example.net', testDomain: 'example.com', timeoutSeconds: 30 };
-  assert.deepEqual(Object.keys(repeatBody(stored)).sort(), ['port', 'suite', 'target', 'tls']);
+  assert.deepEqual(Object.keys(probeBody(stored)).sort(), ['port', 'suite', 'target', 'tls']);
+});
+
+test('the form and "Run again" build the same body for the same choices', () => {
+  const fields = { ...INITIAL_FORM, target: 'mx.example.com', port: '587', suite: 'quick', tls: 'starttls', sendMessage: true, to: 'me@example.org' } as const;
+  const checked = checkForm(fields);
+  assert.ok(checked.ok);
+  assert.deepEqual(checked.body, probeBody({ ...fields, port: 587 }));
 });

@@ -7,6 +7,7 @@ import type { ResultDocument } from '@relayprobe/contracts';
 import { followResult } from '../src/live/follow-result.js';
 import type { ApiOutcome } from '../src/api/api-outcome.js';
 import { createAppStore } from '../src/store/app-store.js';
+import { lastSeq } from '../src/store/result-state.js';
 import { FakeScheduler } from './helpers/fake-live.js';
 import { documentOf, openRelayTranscript } from './helpers/events.js';
 
@@ -42,7 +43,7 @@ test('a running result: the document, then the stream; after done, the document 
   assert.equal(t.s().result.lookup, 'loading');
   await flush();
   assert.equal(t.s().result.lookup, 'found');
-  assert.equal(t.s().result.lastSeq, 5);
+  assert.equal(lastSeq(t.s().result), 5);
   assert.equal(t.watched.length, 1);
   t.watched[0]!.onDone();
   await flush();

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { watchProbe } from '../src/live/probe-socket.js';
 import { reconnectDelay } from '../src/live/reconnect-delay.js';
 import { createAppStore } from '../src/store/app-store.js';
-import { hasGap } from '../src/store/result-state.js';
+import { liveStoreOf } from '../src/live/live-store.js';
+import { lastSeq } from '../src/store/result-state.js';
 import { FakeScheduler, FakeSocket } from './helpers/fake-live.js';
 import { openRelayTranscript } from './helpers/events.js';
 
@@ -21,13 +22,7 @@ function setup() {
   let doneCalls = 0;
   const stop = watchProbe({
     id: 'abc',
-    store: {
-      receiveEvents: (e) => s().receiveEvents(e),
-      receiveDone: (d) => s().receiveDone(d),
-      setConnection: (phase, retries) => s().setConnection(phase, retries),
-      lastSeq: () => s().result.lastSeq,
-      hasGap: () => hasGap(s().result),
-    },
+    store: liveStoreOf(s), // the binding the browser uses (live/follow-in-browser.ts)
     open: (url) => {
       const socket = new FakeSocket(url);
       sockets.push(socket);
@@ -49,7 +44,7 @@ test('events become store updates in order; done ends the stream', () => {
   assert.equal(t.s().connection.phase, 'live');
   for (const e of events) t.last().event(e);
   t.scheduler.runDue(); // the batch flushes
-  assert.equal(t.s().result.lastSeq, events.length);
+  assert.equal(lastSeq(t.s().result), events.length);
   t.last().done('complete', { code: 'open', label: 'Open relay' });
   assert.equal(t.s().result.status, 'complete');
   assert.equal(t.s().connection.phase, 'closed');
@@ -63,7 +58,7 @@ test('a dropped socket reopens after a backoff, resuming after the last seq, wit
   t.last().open();
   for (const e of events.slice(0, 7)) t.last().event(e);
   t.last().drop();
-  assert.equal(t.s().result.lastSeq, 7, 'events received before the drop are kept');
+  assert.equal(lastSeq(t.s().result), 7, 'events received before the drop are kept');
   assert.equal(t.s().connection.phase, 'retrying');
   assert.deepEqual(t.scheduler.delays(), [reconnectDelay(1)]);
   t.scheduler.runDue();
@@ -105,7 +100,7 @@ test('a done that arrives while an event is missing replays from the last good s
   t.last().open();
   for (const e of events.slice(3)) t.last().event(e);
   t.last().done();
-  assert.equal(t.s().result.lastSeq, events.length);
+  assert.equal(lastSeq(t.s().result), events.length);
   assert.equal(t.s().result.status, 'complete');
   assert.equal(t.doneCalls(), 1);
 });
@@ -119,7 +114,7 @@ test('messages that are not the contract are ignored, and nothing breaks', () =>
   t.last().receive(new Uint8Array([1, 2, 3]));
   t.last().event(events[0]!);
   t.scheduler.runDue();
-  assert.equal(t.s().result.lastSeq, 1);
+  assert.equal(lastSeq(t.s().result), 1);
   assert.equal(t.s().result.status, undefined);
 });
 

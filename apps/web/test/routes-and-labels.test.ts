@@ -1,11 +1,11 @@
-// Small pure pieces: routes by path, the recent list's link text, the status line's words
-// (VERDICT_LABELS exactly), and the outcome colours that go with words.
+// Small pure pieces: routes by path, the recent list's link text, the one status → label and tone
+// mapping (VERDICT_LABELS exactly) and the status line, and the outcome colours that go with words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VERDICT_LABELS, VERDICT_CODES } from '@relayprobe/contracts';
 import { resultPath, routeOf } from '../src/router/routes.js';
-import { recentLabel, statusWord } from '../src/features/recent/recent-label.js';
-import { statusText } from '../src/features/result/verdict/verdict-text.js';
+import { recentDetail } from '../src/features/recent/recent-label.js';
+import { statusBadge, statusText } from '../src/features/result/verdict/verdict-text.js';
 import { outcomeTone } from '../src/features/result/evidence/outcome-tone.js';
 import { emptyResult } from '../src/store/result-state.js';
 import { VERDICT_OPEN } from './helpers/events.js';
@@ -19,12 +19,23 @@ test('routes: home, a result, anything else', () => {
   assert.equal(resultPath('abc_-1'), '/r/abc_-1');
 });
 
-test('recent links: verdict label or Running/Interrupted, then the target', () => {
-  const item = { target: 'mail.example.com', port: 25, suite: 'standard', status: 'complete', verdict: { code: 'closed', label: 'Not an open relay' } } as const;
-  assert.equal(recentLabel(item), 'Not an open relay: mail.example.com port 25, standard suite');
-  assert.equal(statusWord({ status: 'running' }), 'Running');
-  assert.equal(statusWord({ status: 'interrupted' }), 'Interrupted');
-  assert.equal(recentLabel({ ...item, target: 'evil\u202e.example' }), 'Not an open relay: evil\\u202e.example port 25, standard suite');
+test('recent links: the target as typed, escaped, with port and suite', () => {
+  const item = { target: 'mail.example.com', port: 25, suite: 'standard' } as const;
+  assert.equal(recentDetail(item), 'mail.example.com port 25, standard suite');
+  assert.equal(recentDetail({ ...item, target: 'evil\u202e.example', port: 587, suite: 'quick' }), 'evil\\u202e.example port 587, quick suite');
+});
+
+test('one status mapping (badge of a recent link, head of the status line): label and tone', () => {
+  for (const code of VERDICT_CODES) {
+    // VERDICT_LABELS, not whatever label the server sent.
+    assert.deepEqual(statusBadge('complete', { code, label: 'whatever the server said' }), { label: VERDICT_LABELS[code], tone: code });
+  }
+  assert.deepEqual(statusBadge('running', undefined), { label: 'Running', tone: 'running' });
+  assert.deepEqual(statusBadge('interrupted', { code: 'open', label: 'Open relay' }), { label: 'Interrupted', tone: 'interrupted' });
+  assert.deepEqual(statusBadge('complete', undefined), { label: 'Complete', tone: 'waiting' });
+  // The status line starts with the same badge.
+  const shown = statusText({ ...emptyResult('a'), status: 'complete', doneVerdict: { code: 'closed', label: 'x' } });
+  assert.deepEqual({ label: shown.label, tone: shown.tone }, statusBadge('complete', { code: 'closed', label: 'x' }));
 });
 
 test('the status line starts with the label exactly as VERDICT_LABELS, with summary and advice', () => {

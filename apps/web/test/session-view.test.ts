@@ -3,7 +3,7 @@
 // server text escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SessionFacts } from '@relayprobe/contracts';
+import { describeCertificate, describeTls, type SessionFacts } from '@relayprobe/contracts';
 import { sessionFacts } from '../src/features/result/session-facts/session-view.js';
 import { EventLog, openRelayTranscript, reply, TLS_SELF_SIGNED } from './helpers/events.js';
 
@@ -53,7 +53,16 @@ test('the finished session facts win, and a bad certificate has its problems in 
     'not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
     "name mismatch (Hostname/IP does not match certificate's altnames)",
   ]);
-  assert.match(valuesOf(facts, 'Certificate')?.[0] ?? '', /^CN=other\.example, issued by CN=other\.example, valid until 2027-01-01/);
+  // One date format on the page and in the transcript: describeCertificate's, the date alone.
+  assert.deepEqual(valuesOf(facts, 'Certificate'), ['CN=other.example, issued by CN=other.example, valid until 2027-01-01']);
+  const cert = TLS_SELF_SIGNED.certificate;
+  assert.ok(cert);
+  assert.ok(describeTls(TLS_SELF_SIGNED).includes(`certificate ${describeCertificate(cert)};`), 'the transcript uses the same words');
+  assert.deepEqual(
+    facts.map((f) => f.name),
+    ['Addresses tried', 'MX used', 'Greeting', 'Extensions', 'Connections', 'Our address', 'TLS protocol', 'Cipher', 'Certificate', 'Certificate problems'],
+    'TLS is described once: no one-line summary repeating the facts above',
+  );
 });
 
 test('TLS learned from a tls event while running', () => {

@@ -2,7 +2,7 @@
 // the live stream without gaps or duplicates, progress, verdict, final status, and the slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDocument, applyDone, emptyResult, hasGap, mergeEvents } from '../src/store/result-state.js';
+import { applyDocument, applyDone, emptyResult, hasGap, isRunning, lastSeq, mergeEvents } from '../src/store/result-state.js';
 import { createAppStore } from '../src/store/app-store.js';
 import { loadToken, saveToken } from '../src/store/token-storage.js';
 import { documentOf, openRelayTranscript, VERDICT_OPEN } from './helpers/events.js';
@@ -13,7 +13,7 @@ const seqs = (list: readonly { seq: number }[]) => list.map((e) => e.seq);
 test('events merged in order are appended and counted', () => {
   const state = mergeEvents(emptyResult('a'), events.slice(0, 5));
   assert.deepEqual(seqs(state.events), [1, 2, 3, 4, 5]);
-  assert.equal(state.lastSeq, 5);
+  assert.equal(lastSeq(state), 5);
   assert.equal(hasGap(state), false);
 });
 
@@ -29,10 +29,11 @@ test('an event past a gap waits, and is appended once the gap is filled', () => 
   let state = mergeEvents(emptyResult('a'), events.slice(0, 3));
   state = mergeEvents(state, [events[5]!, events[4]!]);
   assert.deepEqual(seqs(state.events), [1, 2, 3]);
+  assert.equal(lastSeq(state), 3, 'held events do not count until the gap fills');
   assert.equal(hasGap(state), true);
   state = mergeEvents(state, [events[3]!]);
   assert.deepEqual(seqs(state.events), [1, 2, 3, 4, 5, 6]);
-  assert.equal(state.lastSeq, 6);
+  assert.equal(lastSeq(state), 6);
   assert.equal(hasGap(state), false);
 });
 
@@ -56,6 +57,7 @@ test('a document and the stream overlap without duplicates', () => {
   let state = applyDocument(emptyResult('a'), documentOf('a', events.slice(0, 10), 'running'));
   assert.equal(state.lookup, 'found');
   assert.equal(state.status, 'running');
+  assert.equal(isRunning(state), true);
   state = mergeEvents(state, events.slice(6)); // the stream resumed from an older seq
   assert.deepEqual(seqs(state.events), events.map((e) => e.seq));
 });
@@ -65,6 +67,7 @@ test('done is final: a document read before it cannot turn the result back to ru
   state = applyDone(state, { status: 'complete', verdict: { code: 'open', label: 'Open relay' } });
   state = applyDocument(state, documentOf('a', events, 'running'));
   assert.equal(state.status, 'complete');
+  assert.equal(isRunning(state), false);
   assert.deepEqual(state.doneVerdict, { code: 'open', label: 'Open relay' });
 });
 

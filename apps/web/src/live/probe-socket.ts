@@ -10,12 +10,11 @@ import type { ConnectionPhase } from '../store/connection-slice.js';
 import { parseServerMessage } from './server-messages.js';
 import { reconnectDelay } from './reconnect-delay.js';
 
-/** The part of a browser WebSocket this module uses. */
+/** The part of a browser WebSocket this module uses. No `onerror`: a failed socket always closes too, and `onclose` handles both. */
 export interface LiveSocket {
   onopen: (() => void) | null;
   onmessage: ((message: { data: unknown }) => void) | null;
   onclose: (() => void) | null;
-  onerror: (() => void) | null;
   close(): void;
 }
 
@@ -69,7 +68,7 @@ export function watchProbe(options: WatchOptions): () => void {
   };
 
   const detach = (s: LiveSocket) => {
-    s.onopen = s.onmessage = s.onclose = s.onerror = null;
+    s.onopen = s.onmessage = s.onclose = null;
     s.close();
   };
 

@@ -1,8 +1,9 @@
-// Checking what the server pushes, by hand. The contracts' `matchesSchema` would pull TypeBox's
-// value checker into the page (about 15 KB gzipped, a sixth of the budget), so this checks the
-// fields the page reads, per event type, and no more: enough that a malformed message cannot
-// break rendering. The server validates its own output against the same contracts.
-import type { DoneMessage, EventMessage, ProbeEvent, ResultDocument } from '@relayprobe/contracts';
+// Checking what the server sends, by hand: the live stream's messages and the REST answers
+// (api/probes-api.ts reads its bodies with the readers here). The contracts' `matchesSchema` would
+// pull TypeBox's value checker into the page (about 15 KB gzipped, a sixth of the budget), so this
+// checks the fields the page reads, per event type, and no more: enough that a malformed message
+// cannot break rendering. The server validates its own output against the same contracts.
+import type { CreateProbeResponse, DoneMessage, EventMessage, ProbeEvent, ProbeList, ResultDocument } from '@relayprobe/contracts';
 
 type Check = (value: unknown) => boolean;
 
@@ -37,6 +38,7 @@ const EVENT_FIELDS: Record<ProbeEvent['type'], Record<string, Check>> = {
 };
 
 const STATUSES = new Set(['running', 'complete', 'interrupted']);
+const status: Check = (v) => STATUSES.has(v as string);
 
 /** True when `value` is a probe event this page can render. */
 export function isProbeEvent(value: unknown): value is ProbeEvent {
@@ -66,7 +68,7 @@ export function parseServerMessage(data: unknown): EventMessage | DoneMessage | 
     if (!int(message.seq) || (message.seq as number) < 1) return undefined;
     return { type: 'event', seq: message.seq as number, event: readEvent(message.event, message.seq as number) };
   }
-  if (message.type === 'done' && STATUSES.has(message.status as string)) {
+  if (message.type === 'done' && status(message.status)) {
     return optional(shape({ code: str, label: str }))(message.verdict) ? (message as DoneMessage) : undefined;
   }
   return undefined;
@@ -78,7 +80,7 @@ const session = shape({
 
 /** A result document as GET returns it, or undefined when its shape is wrong; unreadable parts are replaced or left out. */
 export function readResultDocument(value: unknown): ResultDocument | undefined {
-  if (!shape({ id: str, status: (v) => STATUSES.has(v as string), events: Array.isArray, request: shape({ target: str, port: int, suite: str, tls: str, sendMessage: bool }) })(value)) {
+  if (!shape({ id: str, status, events: Array.isArray, request: shape({ target: str, port: int, suite: str, tls: str, sendMessage: bool }) })(value)) {
     return undefined;
   }
   const doc = value as unknown as ResultDocument & { events: unknown[] };
@@ -86,4 +88,18 @@ export function readResultDocument(value: unknown): ResultDocument | undefined {
   const events = doc.events.map((event, i) => readEvent(event, isObject(event) && int(event.seq) ? (event.seq as number) : i + 1));
   const { verdict: v, session: facts, ...rest } = doc;
   return { ...rest, events, ...(v !== undefined && verdict(v) ? { verdict: v } : {}), ...(facts !== undefined && session(facts) ? { session: facts } : {}) };
+}
+
+/** The answer to POST /api/v1/probes, or undefined when it lacks the id or the link. */
+export function readCreateProbeResponse(value: unknown): CreateProbeResponse | undefined {
+  return shape({ id: str, url: str })(value) ? (value as CreateProbeResponse) : undefined;
+}
+
+/** What the recent list shows of one item; its badge reads the verdict's code (statusBadge). */
+const probeSummary = shape({ id: str, target: str, port: int, suite: str, status, createdAt: str, verdict: optional(shape({ code: str, label: str })) });
+
+/** GET /api/v1/probes with the items this page can show (unreadable ones left out), or undefined when it is not a list. */
+export function readProbeList(value: unknown): ProbeList | undefined {
+  if (!shape({ items: Array.isArray })(value)) return undefined;
+  return { items: (value as { items: unknown[] }).items.filter(probeSummary) as ProbeList['items'] };
 }

@@ -3,7 +3,8 @@
 // merging is by sequence number: HOUSE-STYLE rule 9 promises seq counts from 1 without gaps.
 //
 // Invariants: `events[i].seq === i + 1` (no gaps, no duplicates); an event ahead of the next
-// expected seq waits in `held` until the gap is filled; `lastSeq === events.length`.
+// expected seq waits in `held` until the gap is filled. So the last seq merged is `events.length`
+// (`lastSeq(state)`), derived rather than stored so the two cannot disagree.
 import type { DoneMessage, ProbeEvent, ProbeRequest, ProbeStatus, ResultDocument, SessionFacts, Verdict } from '@relayprobe/contracts';
 
 /** Where looking the result up stands. */
@@ -24,7 +25,6 @@ export interface ResultState {
   failure: string | undefined;
   status: ProbeStatus | undefined;
   events: readonly ProbeEvent[];
-  lastSeq: number;
   /** Events that arrived ahead of a gap, by seq. */
   held: Readonly<Record<number, ProbeEvent>>;
   progress: Progress | undefined;
@@ -39,7 +39,7 @@ export interface ResultState {
 /** The state of a result page before anything is known. */
 export function emptyResult(id?: string): ResultState {
   return {
-    id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], lastSeq: 0, held: {},
+    id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], held: {},
     progress: undefined, verdict: undefined, doneVerdict: undefined, request: undefined, session: undefined,
   };
 }
@@ -51,25 +51,31 @@ function absorb(state: ResultState, event: ProbeEvent): ResultState {
   return state;
 }
 
+/** The highest seq merged without a gap (0 before any event). */
+export function lastSeq(state: Pick<ResultState, 'events'>): number {
+  return state.events.length;
+}
+
 /** Merge events: duplicates (seq <= lastSeq) are ignored, events past a gap wait for it to fill. */
 export function mergeEvents(state: ResultState, incoming: readonly ProbeEvent[]): ResultState {
+  const last = lastSeq(state);
   let held: Record<number, ProbeEvent> | undefined;
   for (const event of incoming) {
-    if (!Number.isInteger(event.seq) || event.seq <= state.lastSeq) continue;
+    if (!Number.isInteger(event.seq) || event.seq <= last) continue;
     held ??= { ...state.held };
     held[event.seq] ??= event;
   }
   if (!held) return state;
   let next = state;
   const appended: ProbeEvent[] = [];
-  for (let seq = state.lastSeq + 1; held[seq] !== undefined; seq += 1) {
+  for (let seq = last + 1; held[seq] !== undefined; seq += 1) {
     const event = held[seq] as ProbeEvent;
     delete held[seq];
     appended.push(event);
     next = absorb(next, event);
   }
   if (appended.length === 0) return { ...state, held };
-  return { ...next, events: [...state.events, ...appended], lastSeq: state.lastSeq + appended.length, held };
+  return { ...next, events: [...state.events, ...appended], held };
 }
 
 /** True when some events wait behind a gap. */
@@ -94,6 +100,6 @@ export function applyDone(state: ResultState, done: Pick<DoneMessage, 'status' |
 }
 
 /** The probe is still running per the latest information (nothing final seen yet). */
-export function isRunning(state: ResultState): boolean {
+export function isRunning(state: Pick<ResultState, 'status'>): boolean {
   return state.status === 'running';
 }

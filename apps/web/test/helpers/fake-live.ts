@@ -8,7 +8,6 @@ export class FakeSocket implements LiveSocket {
   onopen: (() => void) | null = null;
   onmessage: ((message: { data: unknown }) => void) | null = null;
   onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
   closed = false;
 
   constructor(readonly url: string) {}
@@ -32,7 +31,6 @@ export class FakeSocket implements LiveSocket {
 
   /** The connection drops (the server or the network closed it). */
   drop(): void {
-    this.onerror?.();
     this.onclose?.();
   }
 

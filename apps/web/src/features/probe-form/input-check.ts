@@ -3,6 +3,7 @@
 // here, with a sentence saying what, and let the server judge the rest. Nothing here must refuse
 // an input the server would accept.
 import { escapeForDisplay, type CreateProbeBody } from '@relayprobe/contracts';
+import { probeBody } from '../../api/probe-body.js';
 import type { FormFields } from '../../store/form-slice.js';
 
 /** The request body, or what is wrong and in which field. */
@@ -68,10 +69,5 @@ export function checkForm(fields: FormFields): FormCheck {
   if (port) return { ok: false, field: 'port', message: port };
   const to = fields.sendMessage ? recipientProblem(fields.to) : undefined;
   if (to) return { ok: false, field: 'to', message: to };
-  const body: CreateProbeBody = { target: fields.target, port: Number(fields.port), suite: fields.suite, tls: fields.tls };
-  if (fields.sendMessage) {
-    body.sendMessage = true;
-    if (fields.to !== '') body.to = fields.to;
-  }
-  return { ok: true, body };
+  return { ok: true, body: probeBody({ ...fields, port: Number(fields.port) }) };
 }

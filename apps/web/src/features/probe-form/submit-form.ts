@@ -29,6 +29,7 @@ export async function submitForm(deps: SubmitDeps): Promise<void> {
   s.setSubmitting(false);
   if (outcome.ok) return deps.navigate(resultPath(outcome.value.id));
   if (outcome.status === 401) s.requireToken();
-  const field = outcome.field !== undefined && FIELDS.includes(outcome.field) ? (outcome.field as keyof FormFields) : outcome.code === 'port-not-allowed' ? 'port' : 'target';
+  // The server names the field of every refusal about one (ApiError.field); the rest are about the target.
+  const field = outcome.field !== undefined && FIELDS.includes(outcome.field) ? (outcome.field as keyof FormFields) : 'target';
   s.setProblem(outcome.message, field);
 }

@@ -1,5 +1,6 @@
-// "Recent results": links to the latest probes with their verdicts. A server that wants a token
-// to list them gets a note instead.
+// "Recent results": links to the latest probes with their verdicts, each badge worded and coloured
+// as the result page's status line (statusBadge). A server that wants a token to list them gets a
+// note instead.
 import { useEffect } from 'react';
 import { listRecent } from '../../api/probes-api.js';
 import { followLink } from '../../router/navigation.js';
@@ -7,7 +8,8 @@ import { resultPath } from '../../router/routes.js';
 import { app, useApp } from '../../store/use-app.js';
 import type { AppState } from '../../store/app-state.js';
 import { loadRecent } from './load-recent.js';
-import { recentDetail, statusWord } from './recent-label.js';
+import { statusBadge } from '../result/verdict/verdict-text.js';
+import { recentDetail } from './recent-label.js';
 import './recent-results.css';
 
 const selectRecent = (s: AppState) => s.recent;
@@ -26,12 +28,11 @@ export function RecentResults() {
       {recent.state === 'ready' && recent.items.length > 0 && (
         <ul className="recent-list">
           {recent.items.map((item) => {
-            const word = statusWord(item);
-            const tone = item.status === 'complete' ? item.verdict?.code ?? 'waiting' : item.status;
+            const badge = statusBadge(item.status, item.verdict);
             return (
               <li key={item.id}>
                 <a href={resultPath(item.id)} onClick={followLink}>
-                  <span className={`badge tone-${tone}`}>{word}</span>
+                  <span className={`badge tone-${badge.tone}`}>{badge.label}</span>
                   {/* The colon is for screen readers ("Open relay: mail.example.com …"); the badge shows the break. */}
                   <span className="visually-hidden">:</span> {recentDetail(item)}
                 </a>

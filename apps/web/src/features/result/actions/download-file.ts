@@ -1,8 +1,8 @@
 // Saving text as a file through an object URL (no server round trip, nothing inline for the CSP).
 
-/** Offer `text` for download as `name`. */
-export function downloadFile(name: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Offer the JSON `text` for download as `name`. */
+export function downloadJson(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

@@ -2,14 +2,15 @@
 // command". Feedback goes to a polite live region; a refused "Run again" is an alert.
 import { useState } from 'react';
 import { formatTranscript } from '@relayprobe/contracts';
+import { probeBody } from '../../../api/probe-body.js';
 import { createProbe, getResultJson } from '../../../api/probes-api.js';
 import { navigate } from '../../../router/navigation.js';
 import { resultPath } from '../../../router/routes.js';
 import { app, useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
-import { commandLine, repeatBody } from './command-line.js';
+import { commandLine } from './command-line.js';
 import { copyText } from './clipboard.js';
-import { downloadFile } from './download-file.js';
+import { downloadJson } from './download-file.js';
 
 const selectRequest = (s: AppState) => s.result.request;
 
@@ -30,7 +31,7 @@ export function ResultActions({ id }: { id: string }) {
     if (!request || busy) return;
     setBusy(true);
     setFeedback({ kind: 'note', text: 'Starting a new probe…' });
-    const outcome = await createProbe(repeatBody(request), app().auth.token);
+    const outcome = await createProbe(probeBody(request), app().auth.token);
     setBusy(false);
     if (outcome.ok) return navigate(resultPath(outcome.value.id));
     if (outcome.status === 401) app().requireToken();
@@ -40,7 +41,7 @@ export function ResultActions({ id }: { id: string }) {
   const download = async () => {
     const got = await getResultJson(id);
     if (!got.ok) return setFeedback({ kind: 'problem', text: got.message });
-    downloadFile(`relayprobe-${id}.json`, got.value);
+    downloadJson(`relayprobe-${id}.json`, got.value);
     setFeedback({ kind: 'note', text: 'Result document downloaded.' });
   };
 

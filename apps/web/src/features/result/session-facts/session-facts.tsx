@@ -1,5 +1,5 @@
 // "Session": addresses tried, MX used, greeting, extensions, TLS with the certificate's problems
-// spelled out (describeTls / tlsProblems from the contracts).
+// spelled out (describeCertificate / tlsProblems from the contracts: the transcript's words).
 import { useMemo } from 'react';
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';

@@ -1,7 +1,7 @@
 // What the "Session" section shows: the finished document's session facts when there are some,
 // otherwise what the events so far tell (a running probe has no facts yet). Server text is
 // escaped here, once, for display (SECURITY.md §4); the component only renders strings.
-import { describeTls, escapeForDisplay, tlsProblems, type ProbeEvent, type Resolution, type SessionFacts } from '@relayprobe/contracts';
+import { describeCertificate, escapeForDisplay, tlsProblems, type ProbeEvent, type Resolution, type SessionFacts } from '@relayprobe/contracts';
 
 /** One fact: a name and its values (several lines for lists). */
 export interface Fact {
@@ -51,14 +51,13 @@ export function sessionFacts(session: SessionFacts | undefined, events: readonly
     if (session.localAddress) facts.push({ name: 'Our address', values: [session.localAddress] });
   }
   if (tls) {
-    const cert = tls.certificate;
+    // Each TLS fact once, on its own line; the transcript's one-line describeTls would repeat them.
     const problems = tlsProblems(tls);
     facts.push(
       { name: 'TLS protocol', values: [tls.protocol ?? 'unknown'] },
       { name: 'Cipher', values: [tls.cipher ?? 'unknown'] },
-      { name: 'Certificate', values: cert ? [`${cert.subject || '(no subject)'}, issued by ${cert.issuer || '(no issuer)'}, valid until ${cert.validTo}`] : ['none'] },
+      { name: 'Certificate', values: tls.certificate ? [describeCertificate(tls.certificate)] : ['none'] },
       { name: 'Certificate problems', values: problems.length > 0 ? problems : ['none: trusted, and the name matches'] },
-      { name: 'TLS summary', values: [describeTls(tls)] },
     );
   } else if (session || events.some((e) => e.type === 'verdict')) {
     facts.push({ name: 'TLS', values: ['not used'] });

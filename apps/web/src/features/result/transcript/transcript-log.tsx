@@ -5,12 +5,13 @@ import { memo, useMemo, useRef } from 'react';
 import { explainEnhancedStatus } from '@relayprobe/contracts';
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
+import { isRunning } from '../../../store/result-state.js';
 import { splitAtEnhanced, transcriptGroups, type TranscriptGroup, type TranscriptLine } from './transcript-groups.js';
 import { useStickToBottom } from './stick-to-bottom.js';
 import './transcript-log.css';
 
 const selectEvents = (s: AppState) => s.result.events;
-const selectRunning = (s: AppState) => s.result.status === 'running';
+const selectRunning = (s: AppState) => isRunning(s.result);
 
 /** An RFC 3463 code, explained on hover (title) and on keyboard focus (CSS shows the title). */
 function EnhancedCode({ code }: { code: string }) {

@@ -3,9 +3,10 @@
 // reader is not told every step.
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
+import { isRunning } from '../../../store/result-state.js';
 
 type S = AppState;
-const selectRunning = (s: S) => s.result.status === 'running';
+const selectRunning = (s: S) => isRunning(s.result);
 const selectProgress = (s: S) => s.result.progress;
 const selectConnection = (s: S) => s.connection;
 

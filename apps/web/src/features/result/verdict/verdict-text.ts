@@ -1,19 +1,34 @@
 // What the status line says: the verdict's label exactly as VERDICT_LABELS has it (DESIGN.md),
 // or "Running" / "Interrupted", then the one-sentence summary, what to do next, and the reasons.
-import { VERDICT_LABELS, type Reason } from '@relayprobe/contracts';
-import type { ResultState } from '../../../store/result-state.js';
+// `statusBadge` is the one mapping from a probe's status and verdict to a label and a colour: the
+// status line and the recent results list (features/recent) both use it.
+import { VERDICT_LABELS, type ProbeStatus, type Reason, type VerdictCode } from '@relayprobe/contracts';
+import { isRunning, type ResultState } from '../../../store/result-state.js';
 
-/** The status line's parts. `tone` picks the colour; the words carry the meaning. */
-export interface StatusText {
+/** A probe's state in a word or two, and the colour that goes with it (`tone-*` in app.css); the words carry the meaning. */
+export interface StatusBadge {
   label: string;
+  tone: VerdictCode | 'running' | 'interrupted' | 'waiting';
+}
+
+/** The status line's parts. */
+export interface StatusText extends StatusBadge {
   summary: string | undefined;
   advice: string | undefined;
   reasons: readonly Reason[];
-  tone: 'open' | 'accepts-all' | 'suspicious' | 'closed' | 'inconclusive' | 'unreachable' | 'running' | 'interrupted' | 'waiting';
 }
 
+const RUNNING_SUMMARY = 'The probe is talking to the server; the transcript below is live.';
 const INTERRUPTED_SUMMARY = 'The probe stopped before it finished (the relayprobe server restarted or shut down); below is what was recorded.';
 const INTERRUPTED_ADVICE = 'Run it again.';
+
+/** "Running", "Interrupted", the verdict's label (VERDICT_LABELS, not the server's words), or "Complete" for a finished probe without a verdict. */
+export function statusBadge(status: ProbeStatus, verdict: { code: VerdictCode; label: string } | undefined): StatusBadge {
+  if (status === 'running') return { label: 'Running', tone: 'running' };
+  if (status === 'interrupted') return { label: 'Interrupted', tone: 'interrupted' };
+  if (verdict) return { label: VERDICT_LABELS[verdict.code] ?? verdict.label, tone: verdict.code };
+  return { label: 'Complete', tone: 'waiting' };
+}
 
 /** The status line for the result on screen. */
 export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'verdict' | 'doneVerdict' | 'failure'>): StatusText {
@@ -21,12 +36,10 @@ export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'verd
   if (result.status === undefined) {
     return { ...none, label: result.lookup === 'failed' ? 'Cannot load this result' : 'Loading', summary: result.failure, tone: 'waiting' };
   }
-  if (result.status === 'running') return { ...none, label: 'Running', summary: 'The probe is talking to the server; the transcript below is live.', tone: 'running' };
   const verdict = result.verdict;
-  if (result.status === 'interrupted') {
-    return { label: 'Interrupted', summary: INTERRUPTED_SUMMARY, advice: INTERRUPTED_ADVICE, reasons: verdict?.reasons ?? [], tone: 'interrupted' };
-  }
-  if (verdict) return { label: VERDICT_LABELS[verdict.code] ?? verdict.label, summary: verdict.summary, advice: verdict.advice, reasons: verdict.reasons, tone: verdict.code };
-  if (result.doneVerdict) return { ...none, label: VERDICT_LABELS[result.doneVerdict.code] ?? result.doneVerdict.label, tone: result.doneVerdict.code };
-  return { ...none, label: 'Complete', tone: 'waiting' };
+  const badge = statusBadge(result.status, verdict ?? result.doneVerdict);
+  if (isRunning(result)) return { ...none, ...badge, summary: RUNNING_SUMMARY };
+  if (result.status === 'interrupted') return { ...badge, summary: INTERRUPTED_SUMMARY, advice: INTERRUPTED_ADVICE, reasons: verdict?.reasons ?? [] };
+  if (verdict) return { ...badge, summary: verdict.summary, advice: verdict.advice, reasons: verdict.reasons };
+  return { ...none, ...badge };
 }
