@@ -5,9 +5,10 @@ export const REASON_CODES = {
   // Findings
   'strong-accepted': 'A strong relay vector was accepted: the server took responsibility for a foreign domain.',
   'weak-accepted': 'Only weak vectors were accepted; such forms are often a local user accepted and bounced later.',
-  'controls-discriminate': 'The controls show the server refuses recipients it cannot deliver, so acceptance means relaying.',
-  'accepts-everything': 'The server accepted a recipient in a domain that cannot exist (.invalid): it answers 250 to anything.',
-  'catch-all': 'The server accepted a nonexistent local mailbox (catch-all).',
+  'controls-discriminate': 'The server refused a local mailbox that does not exist (C2), so its acceptance of a foreign recipient means it relays.',
+  'catch-all': 'The server accepted a local mailbox that does not exist (C2): a catch-all or accept-everything server, whose 250s prove nothing.',
+  'no-domain-check': 'The server accepted a recipient in a domain that cannot exist (C3): it does not check recipient domains in DNS at RCPT (common, not a fault).',
+  'queued-not-proof': 'The test message was queued, which proves nothing on a server that accepts everything: accept-then-bounce servers queue and bounce later. Only delivery to a mailbox you read confirms.',
   'message-accepted': 'A test message was accepted at end of data.',
   'message-refused': 'The test message was refused.',
   'all-refused': 'Every relay vector was refused.',

@@ -66,9 +66,9 @@ export const CONTROLS: readonly RelayVector[] = [
   v('C1', '<{x}@{ext}>', '<postmaster@{T}>', 'postmaster is accepted (RFC 5321 §4.5.1)', 'control', 'relayprobe',
     'the session works and replies are read right'),
   v('C2', '<{x}@{ext}>', '<{r}-nonexistent@{T}>', 'a nonexistent local mailbox is refused', 'control', 'relayprobe',
-    'reveals a catch-all / accept-everything server'),
-  v('C3', '<{x}@{ext}>', '<{r}@{invalid}>', 'a domain that cannot exist is refused', 'control', 'relayprobe',
-    'reveals a server that accepts without looking'),
+    'the discriminator: refused means 250s elsewhere are real; accepted means a catch-all or accept-everything server'),
+  v('C3', '<{x}@{ext}>', '<{r}@{invalid}>', 'a recipient domain that cannot exist', 'control', 'relayprobe',
+    'whether the server checks recipient domains in DNS (evidence only: real open relays accept it)'),
 ];
 
 /** C1's form when no local name is known: RFC 5321 §4.5.1 requires bare "postmaster" to work. */

@@ -30,6 +30,8 @@ export interface VerdictInput {
   tlsProblems?: readonly string[] | undefined;
 }
 
+/** C2 outcomes that show the server refuses what it cannot deliver. */
+const DISCRIMINATING = new Set(['denied', 'relay-denied']);
 const REFUSALS = new Set(['relay-denied', 'auth-required', 'denied', 'sender-refused', 'domain-refused']);
 const keys = (results: readonly VectorResult[]) => results.map((r) => r.key);
 const reason = (code: ReasonCode, text: string = REASON_CODES[code], vectors?: string[]): Reason =>
@@ -78,26 +80,29 @@ export function decideVerdict(input: VerdictInput): Verdict {
         ? [reason('message-accepted', `The test message was accepted at end of data${delivery.queueId ? ` (queued as ${delivery.queueId})` : ''}.`, [delivery.vector])]
         : [reason('message-refused', `The test message was not accepted (${delivery.outcome}).`, [delivery.vector])]
       : [];
-    const discriminates = [c2, c3].filter((c): c is VectorResult => c !== undefined && REFUSALS.has(c.outcome));
+    // C2 is the discriminator (RELAY-TESTS.md §2, §5): a server that refuses a mailbox it does not
+    // have, yet accepts a foreign recipient, relays. C3 is evidence only: every real open relay
+    // tried (stock Postfix, Exim, OpenSMTPD) accepts a .invalid recipient at RCPT.
+    const c2Refused = c2 !== undefined && DISCRIMINATING.has(c2.outcome);
+    const c3Reasons = c3?.outcome === 'accepted' ? [reason('no-domain-check', undefined, [c3.key])] : [];
+    const messageRefused = delivery !== undefined && delivery.outcome !== 'accepted';
 
-    if (strong.length > 0 && delivery?.outcome === 'accepted') {
-      return make('open', `The server accepted and queued a message for a domain it does not serve (${strong[0]?.key}).`,
-        ADVICE.open, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
+    if (strong.length > 0 && c2?.outcome === 'accepted') {
+      // A "250 queued" proves nothing here: accept-then-bounce servers queue, then bounce.
+      const queued = delivery?.outcome === 'accepted' ? [reason('queued-not-proof', undefined, [delivery.vector])] : [];
+      return make('accepts-all', 'The server accepted a local mailbox that does not exist as readily as a foreign domain, so its acceptance of relay recipients proves nothing on its own.',
+        ADVICE['accepts-all'], [acceptedReason, ...deliveryReason, ...queued, ...controlReasons, ...c3Reasons, ...context]);
     }
-    if (c3?.outcome === 'accepted') {
-      return make('accepts-all', 'The server accepted every recipient, even one in a domain that cannot exist, so accepting a relay recipient proves nothing on its own.',
-        ADVICE['accepts-all'], [reason('accepts-everything', undefined, [c3.key]), acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
-    }
-    if (strong.length > 0 && discriminates.length > 0 && !(delivery && delivery.outcome !== 'accepted')) {
-      return make('open', `The server accepted mail for a domain it does not serve (${list(keys(strong))}) while refusing recipients it cannot deliver.`,
-        ADVICE.open, [acceptedReason, reason('controls-discriminate', undefined, keys(discriminates)), ...controlReasons, ...context]);
+    if (strong.length > 0 && c2Refused && !messageRefused) {
+      return make('open', `The server accepted mail for a domain it does not serve (${list(keys(strong))}) while refusing a local mailbox that does not exist.`,
+        ADVICE.open, [acceptedReason, reason('controls-discriminate', undefined, [c2.key]), ...deliveryReason, ...controlReasons, ...c3Reasons, ...context]);
     }
     const why =
       strong.length === 0
         ? 'The server accepted only address forms that are often a local user accepted and bounced later.'
         : delivery && delivery.outcome !== 'accepted'
           ? 'The server accepted a relay recipient but did not accept the test message.'
-          : 'The server accepted a relay recipient, but the controls did not complete, so it cannot be told apart from a server that accepts everything.';
+          : 'The server accepted a relay recipient, but the control that tells a relay from a server that accepts everything (a nonexistent local mailbox, C2) got no usable answer.';
     return make('suspicious', why, ADVICE.suspicious, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
   }
 

@@ -45,7 +45,8 @@ export function rcptPolicy(
 const localAnswer = (kind: RecipientKind, path: string): string | undefined => {
   if (kind === 'postmaster') return '250 2.1.5 Ok';
   if (kind === 'unknown-local') return `550 5.1.1 ${path}: Recipient address rejected: User unknown in local recipient table`;
-  if (kind === 'invalid-domain') return `450 4.1.2 ${path}: Recipient address rejected: Domain not found`;
+  // A .invalid recipient (C3) is answered like any foreign one: real Postfix, Exim and OpenSMTPD
+  // do not look recipient domains up at RCPT unless configured to (packages/mta-lab shows it).
   return undefined;
 };
 

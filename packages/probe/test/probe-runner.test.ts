@@ -108,11 +108,11 @@ test('live events are the stored events, same objects, same order', async () => 
   assert.equal(live.at(-1)?.type, 'verdict');
 });
 
-test('--send-message against accept-all: one message, accepted, verdict open, queue id kept', async () => {
+test('--send-message against accept-all: one message, accepted, queue id kept, verdict still accepts-all', async () => {
   const server = await start('accept-all');
   const { result } = await probeLocal(server, { sendMessage: true, to: 'admin@mine.example' });
   assert.equal(result.delivery?.outcome, 'accepted');
-  assert.equal(result.verdict?.code, 'open');
+  assert.equal(result.verdict?.code, 'accepts-all');
   const messages = server.transcripts.flatMap((t) => t.messages);
   assert.equal(messages.length, 1);
   assert.deepEqual(messages[0]?.rcptTo, ['<admin@mine.example>']);

@@ -1,12 +1,12 @@
 // The well-behaved (if sometimes strict) fake mail servers, one policy per profile. Each is a
 // real server's configuration in miniature, answering with that server's exact texts
 // (RELAY-TESTS.md §2, §4, §6). Discriminating profiles share the local rules of
-// relay-intent.ts: existing local users accepted, unknown users 550, `.invalid` domains 450.
+// relay-intent.ts: existing local users accepted, unknown users 550, `.invalid` domains answered
+// like any foreign domain (as the real servers of packages/mta-lab do).
 import type { RelayIntent } from './relay-intent.js';
 import {
   REPLY,
   opensmtpdInvalidRecipient,
-  postfixDomainNotFound,
   postfixGreylisted,
   postfixNullMx,
   postfixRelayDeferred,
@@ -72,8 +72,9 @@ function discriminating(foreign: (intent: RelayIntent) => string): (intent: Rela
         return REPLY.recipientOk;
       case 'unknown-user':
         return postfixUnknownUser(intent.address);
-      case 'domain-not-found':
-        return postfixDomainNotFound(intent.address);
+      // A .invalid recipient is just another foreign domain: real Postfix, Exim and OpenSMTPD
+      // answer it as they answer any foreign recipient (250 when open, their relay refusal when
+      // closed); none looks the domain up at RCPT unless configured to (packages/mta-lab).
       default:
         return foreign(intent);
     }

@@ -31,7 +31,8 @@ for (const [name, r01] of Object.entries(EXPECTED_R01) as Array<[SmtpServerProfi
       assert.equal(await client.ask(`RCPT TO:<${C2}>`), catchAll ? '250 Accepted' : `550 5.1.1 <${C2}>: Recipient address rejected: User unknown in local recipient table`);
       assert.equal(
         await client.ask('RCPT TO:<r@x.invalid>'),
-        catchAll ? '250 Accepted' : '450 4.1.2 <r@x.invalid>: Recipient address rejected: Domain not found',
+        // Answered as any foreign recipient, as real servers do (packages/mta-lab).
+        catchAll ? '250 Accepted' : r01.replace('r@example.com', 'r@x.invalid'),
       );
       assert.equal(await client.ask('DATA'), '354 End data with <CR><LF>.<CR><LF>');
       client.write('Subject: t\r\n\r\nbody\r\n.\r\n');
