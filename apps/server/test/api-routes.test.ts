@@ -173,14 +173,14 @@ test('POST port 6379 under the default RELAYPROBE_PORTS → 403 port-not-allowed
   assert.match(refused.body.error.message, /25, 465, 587/);
 });
 
-test('sendMessage with to, against accept-all: the message is accepted and the verdict is open', async () => {
+test('sendMessage with to, against accept-all: the message is accepted, and the verdict stays accepts-all (a queued message proves nothing there)', async () => {
   const acceptAll = await target('accept-all');
   const to = 'relay-check@operator.example.org';
   const { id } = await started(main, { target: '127.0.0.1', port: acceptAll.port, suite: 'quick', sendMessage: true, to });
   const doc = await waitForResult(main.base, id);
   assert.equal(doc.delivery?.outcome, 'accepted');
   assert.equal(doc.delivery?.rcptTo, `<${to}>`);
-  assert.equal(doc.verdict?.code, 'open');
+  assert.equal(doc.verdict?.code, 'accepts-all');
   const delivered = acceptAll.transcripts.flatMap((t) => t.messages);
   assert.equal(delivered.length, 1, 'exactly one message reached DATA');
   assert.deepEqual(delivered[0]?.rcptTo, [`<${to}>`]);

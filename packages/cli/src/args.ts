@@ -27,6 +27,8 @@ Options:
   --source-address IP      local address to connect from
   --timeout SECONDS        how long to wait for each reply (default 30; a timeout is
                            reported as such, never as a refusal)
+  --greylist-wait SECONDS  when a greylister defers tests, wait for its delay (at most this
+                           long, default 360; 0 turns it off) and retry them once
   --send-message           after the first accepted relay vector, send one test message
                            (DATA) to see whether the server really takes it; never by default
   --to ADDRESS             recipient for --send-message, so you can receive it
@@ -54,6 +56,7 @@ const FLAGS = {
   'test-domain': { type: 'string' },
   'source-address': { type: 'string' },
   timeout: { type: 'string' },
+  'greylist-wait': { type: 'string' },
   'send-message': { type: 'boolean' },
   to: { type: 'string' },
   json: { type: 'boolean' },
@@ -87,6 +90,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     ...(values['test-domain'] !== undefined ? { testDomain: values['test-domain'] } : {}),
     ...(values['source-address'] !== undefined ? { sourceAddress: values['source-address'] } : {}),
     ...(values.timeout !== undefined ? { timeoutSeconds: values.timeout } : {}),
+    ...(values['greylist-wait'] !== undefined ? { greylistWaitSeconds: values['greylist-wait'] } : {}),
     ...(values.to !== undefined ? { to: values.to } : {}),
   };
   return { kind: 'probe', options, json: values.json === true };

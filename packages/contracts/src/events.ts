@@ -87,6 +87,8 @@ export const InfoEvent = Type.Object({
   /** Stable code for what happened (connecting, connected, tls-established, closed, ...). */
   code: Type.String(),
   text: Type.String(),
+  /** greylist-wait: how long the probe waits before its retry (a page shows the countdown). */
+  waitMs: Type.Optional(Type.Integer({ minimum: 0 })),
   ...vectorRef,
 });
 

@@ -23,6 +23,8 @@ export const ProbeRequest = Type.Object({
   sendMessage: Type.Boolean(),
   to: Type.Optional(Type.String()),
   timeoutSeconds: Type.Number({ exclusiveMinimum: 0 }),
+  /** Longest wait for a greylister's delay before the one retry; 0: no retry. Absent in results made before it existed. */
+  greylistWaitSeconds: Type.Optional(Type.Number({ minimum: 0 })),
   sourceAddress: Type.Optional(Type.String()),
 });
 export type ProbeRequest = Static<typeof ProbeRequest>;

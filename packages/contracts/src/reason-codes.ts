@@ -26,6 +26,8 @@ export const REASON_CODES = {
   'error-limit': 'The server closed the session for too many errors.',
   'rate-limited': 'The server limited our rate or connections.',
   'test-domain-refused': 'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).',
+  'sender-domain-refused': "The server refused our sender's domain because it could not resolve it (not a relay refusal); use a real, resolvable test domain (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).",
+  'helo-name-refused': 'The server refused our HELO name because it could not verify it (not a relay refusal); use a real, resolvable host name (--helo, or RELAYPROBE_HELO_NAME on the web service).',
   blocklisted: 'The server refused our address or sender outright (a blocklist or reputation refusal).',
   'sender-refused': 'The server refused every sender we tried.',
   'connection-lost': 'The connection was lost before every vector got an answer.',

@@ -5,7 +5,7 @@ import type { ProbeEvent, Suite, TlsDetails, TlsMode } from '@relayprobe/contrac
 import type { ReaderLimits } from './reply-reader.js';
 
 /** Named timers the engine sets; at most one of each runs at a time. */
-export type TimerName = 'connect' | 'reply' | 'tls' | 'probe';
+export type TimerName = 'connect' | 'reply' | 'tls' | 'probe' | 'greylist' | 'tls-sniff';
 
 export type EngineInput =
   | { type: 'connected'; now: number; localAddress?: string | undefined; localPort?: number | undefined; tls?: TlsDetails | undefined; sharedPrivateNetwork?: boolean }
@@ -16,7 +16,11 @@ export type EngineInput =
   | { type: 'timer'; now: number; timer: TimerName }
   | { type: 'closed'; now: number; reset?: boolean; message?: string | undefined }
   /** The caller stops the probe (Ctrl-C, server shutdown): remaining tests become not-run. */
-  | { type: 'abort'; now: number; message: string };
+  | { type: 'abort'; now: number; message: string }
+  /** The second connection of 'sniff-tls' finished its TLS handshake (implicit-tls-sniff.ts). */
+  | { type: 'sniff-connected'; now: number; localAddress?: string | undefined; localPort?: number | undefined; tls: TlsDetails; sharedPrivateNetwork?: boolean }
+  /** The second connection of 'sniff-tls' failed to open or to finish its TLS handshake. */
+  | { type: 'sniff-failed'; now: number; code: string; message: string };
 
 export type EngineAction =
   /** Open a TCP connection (TLS from the first byte when `implicitTls`). */
@@ -29,6 +33,16 @@ export type EngineAction =
   | { type: 'clear-timer'; timer: TimerName }
   /** Close the connection (destroy it: the engine has already said QUIT when it wanted to). */
   | { type: 'close' }
+  /**
+   * Open a second connection to the same address with TLS from the first byte, alongside the
+   * current one, to learn whether the port speaks implicit TLS (implicit-tls-sniff.ts). Nothing
+   * is written on it; its outcome comes back as 'sniff-connected' or 'sniff-failed'.
+   */
+  | { type: 'sniff-tls'; address: string; family: 4 | 6; port: number; servername?: string | undefined }
+  /** The second connection becomes the current one (the engine closed the current one just before). */
+  | { type: 'adopt-sniff' }
+  /** Destroy the second connection; no input from it follows. */
+  | { type: 'close-sniff' }
   | { type: 'event'; event: ProbeEvent }
   /** The probe is over: clear every timer; result() is final. */
   | { type: 'finish' };
@@ -70,4 +84,15 @@ export interface EngineOptions {
   /** Reconnect after this many refused commands on one connection (Postfix disconnects after 20). Default 8. */
   errorsBeforeReconnect?: number;
   readerLimits?: Partial<ReaderLimits>;
+  /**
+   * Longest wait for a greylister before the one retry of the greylisted tests (--greylist-wait);
+   * 0 turns the retry off. Default 0 here; the probe runner passes the user's setting.
+   */
+  greylistWaitMs?: number;
+  /**
+   * --tls auto: milliseconds a plain connection may go without one byte of greeting before the
+   * engine checks whether the port speaks implicit TLS (implicit-tls-sniff.ts); 0 turns the check
+   * off. Default TLS_SNIFF_DELAY_MS (3 s); never more than half the reply timeout.
+   */
+  tlsSniffMs?: number;
 }

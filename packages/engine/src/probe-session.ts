@@ -14,6 +14,7 @@ import { evaluateAttempt, notCompletedResult, summarize, type Attempt } from './
 import type { JudgedReply } from './reply-judge.js';
 import { decideVerdict } from './verdict.js';
 import { queueIdFrom, testMessageLines } from './delivery-message.js';
+import { greylisted, greylistWaitMs } from './greylist.js';
 import { fitsCommandLine, type Outgoing, type Purpose } from './session-base.js';
 import { SmtpConnection } from './smtp-connection.js';
 
@@ -31,6 +32,8 @@ export class ProbeSession extends SmtpConnection {
   private results = new Map<string, VectorResult>();
   private delivery: DeliveryResult | undefined;
   private deliveryDone = false;
+  /** The one retry of greylisted tests has been scheduled (RFC 6647; greylist.ts). */
+  private greylistRetried = false;
   private verdict: Verdict | undefined;
   private readonly plainSender: string;
 
@@ -59,6 +62,8 @@ export class ProbeSession extends SmtpConnection {
       case 'timer': return this.onTimer(input.timer, now), this.flush();
       case 'closed': return this.onClosed(input.reset === true, input.message, now), this.flush();
       case 'abort': return this.stop('probe-aborted', input.message, now), this.flush();
+      case 'sniff-connected': return this.onSniffConnected(input, now), this.flush();
+      case 'sniff-failed': return this.onSniffFailed(input.message, now), this.flush();
     }
   }
 
@@ -137,6 +142,7 @@ export class ProbeSession extends SmtpConnection {
   /** Start whatever comes next on a ready session. */
   private next(now: number): void {
     if (this.deliveryWanted()) return this.startDelivery(now);
+    if (this.queue.length === 0 && this.scheduleGreylistRetry(now)) return this.sendQuit(now);
     const test = this.queue.shift();
     if (!test) {
       this.afterQuit = 'finish';
@@ -161,6 +167,35 @@ export class ProbeSession extends SmtpConnection {
     const index = (this.plan?.indexOf(test) ?? 0) + 1;
     this.emit({ type: 'vector-start', vector: test.key, name: test.vector.name, index, total: this.plan?.length ?? index }, now);
     this.startAttempt({ test, kind: 'vector', mailFrom: test.mailFrom, rcptTo: test.rcptTo, stage: 'main' }, now);
+  }
+
+  /**
+   * Once the plan is done: when a greylister deferred some tests, put them back in the queue, say
+   * how long we wait, and QUIT; the 'greylist' timer reconnects (smtp-connection.ts). Once only.
+   */
+  private scheduleGreylistRetry(now: number): boolean {
+    const bound = this.options.greylistWaitMs ?? 0;
+    if (this.greylistRetried || bound <= 0) return false;
+    const deferred = greylisted(this.results.values());
+    if (deferred.length === 0) return false;
+    this.greylistRetried = true;
+    const wait = greylistWaitMs(deferred, bound);
+    for (const result of deferred) {
+      this.results.delete(result.key);
+      const test = this.plan?.find((t) => t.key === result.key);
+      if (test) {
+        test.attempts = 0;
+        this.queue.push(test);
+      }
+    }
+    const seconds = Math.round(wait / 1000);
+    this.emit({
+      type: 'info', phase: 'vector', code: 'greylist-wait',
+      text: `The server greylisted ${deferred.length} test${deferred.length === 1 ? '' : 's'} (${deferred[0]?.reply?.code ?? 450} ${deferred[0]?.reply?.text ?? ''}). Waiting ${seconds} s, then running ${deferred.length === 1 ? 'it' : 'them'} again with the same addresses (--greylist-wait).`,
+      waitMs: wait,
+    }, now);
+    this.afterQuit = { wait };
+    return true;
   }
 
   private startAttempt(attempt: Attempt, now: number): void {
@@ -312,11 +347,12 @@ export class ProbeSession extends SmtpConnection {
     const vectors = this.plan?.map((t) => this.results.get(t.key)).filter((r): r is VectorResult => r !== undefined) ?? [];
     this.verdict = decideVerdict({
       vectors, delivery: this.delivery, failure: this.plan ? undefined : this.failure,
-      internalVantage: this.internalVantage, testDomain: this.options.testDomain, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
+      internalVantage: this.internalVantage, testDomain: this.options.testDomain, helo: this.options.helo, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
     });
     this.info('closed', `Done: ${this.connections} connection${this.connections === 1 ? '' : 's'}, ${vectors.length} tests.`, now, 'done');
     this.emit({ type: 'verdict', verdict: this.verdict }, now);
     this.clearTimer('probe');
+    this.clearTimer('greylist');
     this.go('done');
     this.out.push({ type: 'finish' });
   }

@@ -47,16 +47,25 @@ const BLOCKLIST_PHRASES = [
 const DOMAIN_DETAILS = new Set(['1.2', '1.8', '1.10']);
 const DOMAIN_PHRASES = [/domain not found/i, /null ?mx/i, /does not accept mail/i, /unknown (recipient|sender)? ?domain/i, /host or domain name not found/i];
 
+// Our HELO name refused (Postfix reject_unknown_helo_hostname: "450 4.7.1 <name>: Helo command
+// rejected: Host not found"; Exim verify = helo): a fact about the prober, not about relaying.
+const HELO_PHRASES = [/helo command rejected/i, /\bhelo\b.{0,40}(rejected|refused|not found|invalid|denied)/i, /\b(invalid|bad|unknown) (helo|ehlo)\b/i];
+// Our sender refused for its domain (Postfix reject_unknown_sender_domain: "450 4.1.8 <x@ext>:
+// Sender address rejected: Domain not found"): the test domain does not resolve for the server.
+const SENDER_DOMAIN_PHRASES = [/sender address rejected: domain not found/i, /sender (domain|address).{0,40}(not found|does not exist|unresolv|no such)/i];
+
 const any = (phrases: RegExp[], text: string) => phrases.some((p) => p.test(text));
 const detailOf = (enhanced: string | undefined) => enhanced?.split('.').slice(1).join('.');
 
-/** Reason flags a reply carries, whatever the command: greylisting, rate-limited, error-limit, blocklisted. */
+/** Reason flags a reply carries, whatever the command: greylisting, rate-limited, error-limit, blocklisted, helo-refused, sender-domain-refused. */
 export function causeFlags(reply: JudgedReply): string[] {
   const flags: string[] = [];
   if (reply.code >= 400 && reply.code < 500 && any(GREYLIST_PHRASES, reply.text)) flags.push('greylisting');
   if (any(RATE_PHRASES, reply.text) && !any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('rate-limited');
   if (any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('error-limit');
   if (reply.code >= 400 && any(BLOCKLIST_PHRASES, reply.text)) flags.push('blocklisted');
+  if (reply.code >= 400 && any(HELO_PHRASES, reply.text)) flags.push('helo-refused');
+  if (reply.code >= 400 && (detailOf(reply.enhanced) === '1.8' || any(SENDER_DOMAIN_PHRASES, reply.text))) flags.push('sender-domain-refused');
   return flags;
 }
 
@@ -99,6 +108,7 @@ export function judgeRcpt(reply: JudgedReply): RcptJudgement {
   if (code >= 200 && code < 300) return { outcome: 'accepted', flags: [...flags, 'unexpected-code'] };
   if (code < 400) return { outcome: 'denied', flags: [...flags, 'unexpected-code'] };
   if (demandsStartTls(reply)) return { outcome: 'not-run', flags: [...flags, 'starttls-required'] };
+  if (flags.includes('helo-refused')) return { outcome: code < 500 ? 'deferred' : 'denied', flags };
   if (isAuthRequired(reply)) return { outcome: 'auth-required', flags };
   if (isRelayDenial(reply)) return { outcome: 'relay-denied', flags };
   if (isDomainRefusal(reply)) return { outcome: 'domain-refused', flags };

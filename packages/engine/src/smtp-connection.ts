@@ -9,6 +9,8 @@
 //   in a chunk beyond the commands outstanding when that chunk arrived is unsolicited and recorded,
 //   never taken as the answer to a later command.
 // - After STARTTLS everything learned before is discarded and EHLO is sent again (RFC 3207 §4.2).
+// - --tls auto checks a port that stays silent for implicit TLS on a second connection, which
+//   never outlives the plain connection's wait for its greeting (implicit-tls-sniff.ts).
 import type { ReasonCode, TlsDetails } from '@relayprobe/contracts';
 import type { EngineInput, EngineOptions, EngineTarget, TimerName } from './engine-io.js';
 import type { Phase } from './phases.js';
@@ -21,6 +23,21 @@ import { causeFlags, type JudgedReply } from './reply-judge.js';
 import type { SessionFailure } from './verdict.js';
 import { encodeBase64 } from './base64.js';
 import { MAX_UNSOLICITED, SessionBase, concatBytes, duration, encodeText, replyText, type Pending, type Purpose } from './session-base.js';
+import { SNIFF_TEXT, tlsSniffDelayMs, usesImplicitTls, type TlsSniffState } from './implicit-tls-sniff.js';
+
+/** A failed connection in words ("Nothing is listening on 127.0.0.1 port 2600"), not errno names. */
+export function connectFailureText(code: string, address: string, port: number, message: string): string {
+  const where = address.includes(':') ? `[${address}] port ${port}` : `${address} port ${port}`;
+  switch (code) {
+    case 'connect-refused': return `Nothing is listening on ${where}: the connection was refused.`;
+    case 'connect-timeout': return message;
+    case 'source-address-unavailable': return `The source address we were told to use is not an address of this machine, so no connection to ${where} could be opened.`;
+    case 'tls-failed': return `The TLS handshake with ${where} failed (${message}).`;
+    default:
+      if (/EHOSTUNREACH|ENETUNREACH/.test(message)) return `There is no route from this machine to ${where}.`;
+      return `No connection to ${where} could be opened (${message}).`;
+  }
+}
 
 export abstract class SmtpConnection extends SessionBase {
   protected target: EngineTarget;
@@ -31,13 +48,16 @@ export abstract class SmtpConnection extends SessionBase {
   protected tlsDisabled = false;
   protected errorsOnConnection = 0;
   protected replyTimeouts = 0;
-  protected afterQuit: 'reconnect' | 'next-target' | 'finish' = 'finish';
+  protected afterQuit: 'reconnect' | 'next-target' | 'finish' | { wait: number } = 'finish';
   protected localNames: string[];
   protected failure: SessionFailure | undefined;
   protected internalVantage = false;
   private unsolicitedOnConnection = 0;
   private stalls = 0;
   private resultsAtConnect = 0;
+  /** The implicit TLS check of --tls auto (implicit-tls-sniff.ts): its state, and its delay (undefined: it does not apply). */
+  private tlsSniff: TlsSniffState = 'unused';
+  private readonly tlsSniffDelay = tlsSniffDelayMs(this.options);
 
   constructor(options: EngineOptions, transcript: Transcript) {
     super(options, transcript);
@@ -81,13 +101,8 @@ export abstract class SmtpConnection extends SessionBase {
     }
     this.connections++;
     this.facts.connections = this.connections;
-    this.reader = new ReplyReader(this.options.readerLimits);
-    this.pending = [];
-    this.outbox = [];
-    this.tlsActive = false;
-    this.errorsOnConnection = 0;
-    this.unsolicitedOnConnection = 0;
-    const implicitTls = this.options.tls === 'implicit' || (this.options.tls === 'auto' && this.options.port === 465);
+    this.resetConnectionState();
+    const implicitTls = usesImplicitTls(this.options, this.tlsSniff === 'detected');
     const { address, family, host } = this.target;
     const where = family === 6 ? `[${address}]:${this.options.port}` : `${address}:${this.options.port}`;
     this.info('connecting', `Trying ${where}${host ? ` (${host})` : ''}${implicitTls ? ' with implicit TLS' : ''}...`, now);
@@ -107,16 +122,87 @@ export abstract class SmtpConnection extends SessionBase {
     this.go('greeting');
     this.pending = [{ purpose: 'greeting', sentAt: now }];
     this.setTimer('reply', this.options.replyTimeoutMs);
+    if (!input.tls) this.armTlsSniff();
+  }
+
+  /** A new connection starts: nothing read, nothing outstanding, no TLS yet. */
+  private resetConnectionState(): void {
+    this.reader = new ReplyReader(this.options.readerLimits);
+    this.pending = [];
+    this.outbox = [];
+    this.tlsActive = false;
+    this.errorsOnConnection = 0;
+    this.unsolicitedOnConnection = 0;
+  }
+
+  // ---- the implicit TLS check of --tls auto (implicit-tls-sniff.ts) ----------------------
+
+  /** A plain connection now waits for its greeting: arm the check when it applies. */
+  private armTlsSniff(): void {
+    if (this.tlsSniffDelay === undefined || this.tlsSniff !== 'unused' || this.established) return;
+    this.tlsSniff = 'armed';
+    this.setTimer('tls-sniff', this.tlsSniffDelay);
+  }
+
+  /** The sniff delay passed without one byte of greeting: open a second connection, TLS from the first byte. */
+  private startTlsSniff(now: number): void {
+    if (this.tlsSniff !== 'armed') return;
+    this.tlsSniff = 'unused';
+    if (this.phase !== 'greeting' || this.connections >= (this.options.maxConnections ?? 12)) return;
+    this.tlsSniff = 'trying';
+    this.connections++;
+    this.facts.connections = this.connections;
+    this.info('tls-sniff', SNIFF_TEXT.trying(this.tlsSniffDelay ?? 0), now, 'greeting');
+    const { address, family, host } = this.target;
+    this.out.push({ type: 'sniff-tls', address, family, port: this.options.port, servername: host });
+  }
+
+  /** The second connection speaks TLS: it becomes the probe's connection, and implicit TLS its mode. */
+  protected onSniffConnected(input: Extract<EngineInput, { type: 'sniff-connected' }>, now: number): void {
+    if (this.tlsSniff !== 'trying' || this.phase !== 'greeting') return void this.out.push({ type: 'close-sniff' });
+    this.tlsSniff = 'detected';
+    this.info('implicit-tls-detected', SNIFF_TEXT.detected(this.tlsSniffDelay ?? 0), now, 'connect');
+    this.dropConnection(); // the plain connection and its greeting deadline
+    this.out.push({ type: 'adopt-sniff' });
+    this.resetConnectionState();
+    this.go('connecting');
+    const { localAddress, localPort, tls, sharedPrivateNetwork } = input;
+    this.onConnected({ type: 'connected', now, localAddress, localPort, tls, ...(sharedPrivateNetwork !== undefined ? { sharedPrivateNetwork } : {}) }, now);
+  }
+
+  /** The second connection does not speak TLS: keep waiting for the plain greeting, whose deadline still runs. */
+  protected onSniffFailed(message: string, now: number): void {
+    if (this.tlsSniff !== 'trying') return;
+    this.tlsSniff = 'failed';
+    this.info('implicit-tls-not-detected', SNIFF_TEXT.failed(message), now, 'greeting');
+  }
+
+  /** The plain connection's wait is over (a greeting byte, its deadline, any end): disarm the check, abandon one in flight. */
+  private endTlsSniff(now?: number, why?: string): void {
+    if (this.tlsSniff === 'armed') {
+      this.tlsSniff = 'unused';
+      this.clearTimer('tls-sniff');
+    } else if (this.tlsSniff === 'trying') {
+      this.tlsSniff = 'failed';
+      this.out.push({ type: 'close-sniff' });
+      if (now !== undefined && why !== undefined) this.info('implicit-tls-not-detected', why, now, 'greeting');
+    }
   }
 
   protected onConnectFailed(code: string, message: string, now: number): void {
     if (this.phase !== 'connecting') return;
     this.clearTimer('connect');
-    this.error(code, code === 'source-address-unavailable' ? 'ours' : 'server', message, now);
+    const words = connectFailureText(code, this.target.address, this.options.port, message);
+    this.error(code, code === 'source-address-unavailable' ? 'ours' : 'server', words, now, message !== words ? encodeBase64(encodeText(message)) : undefined);
     this.attempt(code);
     this.go('idle');
-    this.connectionUnusable(code === 'tls-failed' ? 'The TLS handshake failed.' : message, now, 'connect-failed');
+    // Outbound port 25 is blocked by many providers, which shows as a timeout, never a refusal.
+    if (code === 'connect-timeout' && this.options.port === 25) this.connectTimedOutOn25 = true;
+    this.connectionUnusable(code === 'tls-failed' ? 'The TLS handshake failed.' : words, now, 'connect-failed');
   }
+
+  /** A connection to port 25 timed out (the only case where "port 25 is blocked" is advice). */
+  protected connectTimedOutOn25 = false;
 
   protected attempt(outcome: string): void {
     this.facts.attempts.push({ address: this.target.address, port: this.options.port, outcome });
@@ -129,6 +215,7 @@ export abstract class SmtpConnection extends SessionBase {
     this.clearTimer('reply');
     this.clearTimer('tls');
     this.clearTimer('connect');
+    this.endTlsSniff();
     this.pending = [];
     this.outbox = [];
     this.go('idle');
@@ -148,7 +235,7 @@ export abstract class SmtpConnection extends SessionBase {
       }
       this.failure ??= unreachable === 'inconclusive'
         ? { verdict: 'inconclusive', reason: inconclusiveReason, text: why }
-        : { verdict: 'unreachable', reason: unreachable, text: why };
+        : { verdict: 'unreachable', reason: unreachable, text: why, ...(this.connectTimedOutOn25 ? { port25TimedOut: true } : {}) };
       this.abortRemaining('not-run', why, now);
       return this.finish(now);
     }
@@ -171,6 +258,9 @@ export abstract class SmtpConnection extends SessionBase {
 
   protected onTimer(timer: TimerName, now: number): void {
     switch (timer) {
+      case 'greylist':
+        if (this.phase !== 'idle') return;
+        return this.connect(now);
       case 'probe':
         return this.stop('probe-deadline', `The whole-probe deadline (${duration(this.options.probeDeadlineMs)}) passed.`, now);
       case 'connect':
@@ -182,6 +272,8 @@ export abstract class SmtpConnection extends SessionBase {
         return this.tlsUnavailable('The TLS handshake did not finish in time.', now);
       case 'reply':
         return this.onReplyTimeout(now);
+      case 'tls-sniff':
+        return this.startTlsSniff(now);
     }
   }
 
@@ -204,6 +296,7 @@ export abstract class SmtpConnection extends SessionBase {
     }
     const seconds = duration(this.options.replyTimeoutMs);
     if (waitedFor.purpose === 'greeting') {
+      this.endTlsSniff(now, SNIFF_TEXT.deadline);
       if (this.established) this.replyTimeouts++;
       this.error('greeting-timeout', 'server', `No complete greeting within ${seconds}: possibly a tarpit; RFC 5321 lets servers take 5 minutes (raise --timeout to wait longer).`, now);
       this.attempt('greeting-timeout');
@@ -224,6 +317,8 @@ export abstract class SmtpConnection extends SessionBase {
   // ---- replies --------------------------------------------------------------------------
   protected onData(bytes: Uint8Array, now: number): void {
     if (this.phase === 'idle' || this.phase === 'connecting' || this.phase === 'tls-handshake') return;
+    // A greeting that has started arriving is a slow server, never implicit TLS.
+    if (this.phase === 'greeting' && bytes.length > 0) this.endTlsSniff(now, SNIFF_TEXT.greetingStarted);
     const expected = this.pending.length;
     const { replies, error } = this.reader.push(bytes);
     for (let i = 0; i < replies.length; i++) {
@@ -295,6 +390,17 @@ export abstract class SmtpConnection extends SessionBase {
     this.error('service-unavailable', 'server', `The server said 421 (${reply.text || 'service not available'}) and is closing the session.`, now);
     if (this.phase === 'greeting') this.attempt('421');
     const flag = flags.includes('error-limit') ? 'error-limit' : flags.includes('rate-limited') ? 'rate-limited' : 'connection-lost';
+    if (flag === 'rate-limited' && this.phase === 'greeting') {
+      // A connection limit (Postfix anvil: "421 4.7.0 host Error: too many connections from
+      // 127.0.0.2") answers every new connection the same way until its time unit passes:
+      // reconnecting at once only repeats it. Stop, and name the limit.
+      const why = `The server limits connections per client and refused this one: ${reply.code} ${reply.text}`;
+      this.dropConnection();
+      if (!this.testsBegun) this.failure ??= { verdict: 'inconclusive', reason: 'rate-limited', text: why };
+      this.requeueCurrent('rate-limited', why, now);
+      this.abortRemaining('rate-limited', why, now);
+      return this.finish(now);
+    }
     this.connectionUnusable(`The server closed the session with 421: ${reply.text}`, now, 'inconclusive', flag, flag as ReasonCode);
   }
 
@@ -345,8 +451,12 @@ export abstract class SmtpConnection extends SessionBase {
 
   protected onHelo(reply: ParsedReply, judged: JudgedReply, now: number): void {
     if (reply.code !== 250) {
-      this.error('helo-refused', 'server', `Both EHLO and HELO were refused (${judged.code} ${judged.text}).`, now);
-      this.failure ??= this.established ? undefined : { verdict: 'inconclusive', reason: 'helo-refused', text: `The server refused both EHLO and HELO: ${judged.code} ${judged.text}` };
+      const nameRefused = causeFlags(judged).includes('helo-refused');
+      const text = nameRefused
+        ? `The server refused our HELO name ${this.options.helo} (to EHLO and HELO): ${judged.code} ${judged.text}`
+        : `The server refused both EHLO and HELO: ${judged.code} ${judged.text}`;
+      this.error('helo-refused', 'server', `${text}.`, now);
+      this.failure ??= this.established ? undefined : { verdict: 'inconclusive', reason: 'helo-refused', text };
       this.afterQuit = 'finish';
       this.abortRemaining('connection-lost', 'The server refused EHLO and HELO.', now);
       return this.sendQuit(now);
@@ -450,6 +560,7 @@ export abstract class SmtpConnection extends SessionBase {
     this.afterQuit = 'finish';
     this.dropConnection();
     if (after === 'reconnect') return this.connect(now);
+    if (typeof after === 'object') return this.setTimer('greylist', after.wait); // reconnects when it fires
     if (after === 'next-target') return this.connectionUnusable('No SMTP service.', now, 'no-service');
     this.finish(now);
   }

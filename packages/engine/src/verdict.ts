@@ -16,6 +16,8 @@ export interface SessionFailure {
   verdict: 'unreachable' | 'inconclusive';
   reason: ReasonCode;
   text: string;
+  /** A connection to port 25 timed out: the one case where "outbound port 25 is blocked" is advice. */
+  port25TimedOut?: boolean;
 }
 
 export interface VerdictInput {
@@ -26,6 +28,8 @@ export interface VerdictInput {
   /** Target and prober share a private network (RELAY-TESTS.md §5, "Vantage point"). */
   internalVantage: boolean;
   testDomain: string;
+  /** The HELO name we used (named when the server refuses it). */
+  helo?: string | undefined;
   /** The certificate's problems in words (empty or absent when none, or no TLS). */
   tlsProblems?: readonly string[] | undefined;
 }
@@ -38,7 +42,14 @@ const reason = (code: ReasonCode, text: string = REASON_CODES[code], vectors?: s
   vectors && vectors.length > 0 ? { code, text, vectors } : { code, text };
 
 function make(code: VerdictCode, summary: string, advice: string, reasons: Reason[]): Verdict {
-  return { code, label: VERDICT_LABELS[code], summary, advice, reasons };
+  // One reason per code: a cause found both among the vectors and the controls is said once.
+  const merged: Reason[] = [];
+  for (const r of reasons) {
+    const same = merged.find((m) => m.code === r.code);
+    if (!same) merged.push(r);
+    else if (r.vectors) same.vectors = [...new Set([...(same.vectors ?? []), ...r.vectors])];
+  }
+  return { code, label: VERDICT_LABELS[code], summary, advice, reasons: merged };
 }
 
 const list = (ids: string[]) => (ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 4).join(', ')} and ${ids.length - 4} more`);
@@ -48,12 +59,17 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const context: Reason[] = input.internalVantage ? [reason('internal-vantage')] : [];
   if (input.tlsProblems && input.tlsProblems.length > 0) context.push(reason('tls-problem', `The TLS certificate has a problem: ${input.tlsProblems.join('; ')}.`));
   if (input.failure) {
+    const { failure } = input;
     const advice =
-      input.failure.verdict === 'unreachable'
-        ? 'Check the name and port; if the connection timed out, outbound port 25 is often blocked by cloud providers and ISPs, so try from another network.'
-        : 'Run the test again later or with a longer --timeout; the transcript shows where the session stopped.';
-    const extra = input.failure.reason === 'connect-failed' ? [reason('port-25-blocked')] : [];
-    return make(input.failure.verdict, input.failure.text, advice, [reason(input.failure.reason, input.failure.text), ...extra, ...context]);
+      failure.verdict === 'unreachable'
+        ? failure.port25TimedOut
+          ? 'Outbound port 25 is blocked by most cloud providers and many ISPs: run the test from another network, or check the name and the server.'
+          : failure.reason === 'connect-failed'
+            ? 'Check the name, the port and that the mail server is running and reachable from here.'
+            : 'Check the name and port; the transcript shows what the server said.'
+        : inconclusiveAdvice([failure.reason]);
+    const extra = failure.port25TimedOut ? [reason('port-25-blocked')] : [];
+    return make(failure.verdict, failure.text, advice, [reason(failure.reason, failure.text), ...extra, ...context]);
   }
 
   const vectors = input.vectors.filter((r) => r.weight !== 'control');
@@ -64,7 +80,15 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const strong = vectors.filter((r) => r.weight === 'strong' && r.outcome === 'accepted');
   const weak = vectors.filter((r) => r.weight === 'weak' && r.outcome === 'accepted');
   const controlReasons: Reason[] = [];
-  if (c1 && REFUSALS.has(c1.outcome)) controlReasons.push(reason('postmaster-refused', undefined, [c1.key]));
+  // A control refused for a fact about us (our sender's domain, our HELO name) says nothing about
+  // the server's mailboxes: name that fact instead.
+  const aboutUs = (r: VectorResult | undefined): boolean => r !== undefined && r.outcome !== 'accepted' && (r.flags.includes('sender-domain-refused') || r.flags.includes('helo-refused'));
+  if (c1 && REFUSALS.has(c1.outcome) && !aboutUs(c1)) controlReasons.push(reason('postmaster-refused', undefined, [c1.key]));
+  for (const flag of ['sender-domain-refused', 'helo-refused'] as const) {
+    const hit = [c1, c2].filter((r): r is VectorResult => r !== undefined && aboutUs(r) && r.flags.includes(flag));
+    const code: ReasonCode = flag === 'helo-refused' ? 'helo-name-refused' : 'sender-domain-refused';
+    if (hit.length > 0) controlReasons.push(reason(code, causeText(code, input), keys(hit)));
+  }
   if (c2?.outcome === 'accepted') controlReasons.push(reason('catch-all', undefined, [c2.key]));
   const rcpt252 = input.vectors.filter((r) => r.flags.includes('rcpt-252'));
   if (rcpt252.length > 0) controlReasons.push(reason('rcpt-252', undefined, keys(rcpt252)));
@@ -103,7 +127,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
         : delivery && delivery.outcome !== 'accepted'
           ? 'The server accepted a relay recipient but did not accept the test message.'
           : 'The server accepted a relay recipient, but the control that tells a relay from a server that accepts everything (a nonexistent local mailbox, C2) got no usable answer.';
-    return make('suspicious', why, ADVICE.suspicious, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
+    const ourFault = controlReasons.map((r) => r.code as ReasonCode).filter((c) => c === 'sender-domain-refused' || c === 'helo-name-refused');
+    return make('suspicious', why, ourFault.length > 0 ? inconclusiveAdvice(ourFault) : ADVICE.suspicious, [acceptedReason, ...deliveryReason, ...controlReasons, ...context]);
   }
 
   // Nothing accepted: closed only when every vector got an informative refusal.
@@ -116,6 +141,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
   let informative = 0;
   for (const r of vectors) {
     if (r.flags.includes('blocklisted')) addCause('blocklisted', r.key);
+    else if (r.flags.includes('helo-refused') && r.outcome !== 'accepted') addCause('helo-name-refused', r.key);
+    else if (r.flags.includes('sender-domain-refused') && r.outcome !== 'accepted') addCause('sender-domain-refused', r.key);
     else if (r.outcome === 'domain-refused') addCause('test-domain-refused', r.key);
     else if (REFUSALS.has(r.outcome)) informative++;
     else if (r.outcome === 'deferred') addCause(r.flags.includes('greylisting') ? 'greylisting' : r.flags.includes('rate-limited') ? 'rate-limited' : 'deferred', r.key);
@@ -134,9 +161,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.',
       ADVICE.closed, [...reasons, ...controlReasons, ...context]);
   }
-  const reasons = [...causes.entries()].map(([code, set]) =>
-    reason(code, code === 'test-domain-refused' ? testDomainText(input.testDomain) : REASON_CODES[code], [...set]),
-  );
+  const reasons = [...causes.entries()].map(([code, set]) => reason(code, causeText(code, input), [...set]));
   const first = reasons.find((r) => !INFORMATIONAL.includes(r.code as ReasonCode)) ?? reasons[0];
   const summary = first ? `No relay vector was accepted, but the test could not finish: ${lowerFirst(first.text)}` : 'No relay vector got an answer.';
   return make('inconclusive', summary, inconclusiveAdvice(blocking), [...reasons, ...controlReasons, ...context]);
@@ -145,6 +170,18 @@ export function decideVerdict(input: VerdictInput): Verdict {
 const CAUSE_FLAGS: ReasonCode[] = ['probe-aborted', 'probe-deadline', 'tarpit', 'error-limit', 'rate-limited', 'starttls-unavailable', 'protocol-error', 'connection-lost'];
 const firstCause = (flags: string[]) => CAUSE_FLAGS.find((c) => flags.includes(c));
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** A cause in words, naming what was refused when we know it. */
+function causeText(code: ReasonCode, input: VerdictInput): string {
+  switch (code) {
+    case 'test-domain-refused': return testDomainText(input.testDomain);
+    case 'sender-domain-refused':
+      return `The server refused our sender's domain ${input.testDomain} because it could not resolve it, which says nothing about relaying; use a real, resolvable domain of yours that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).`;
+    case 'helo-name-refused':
+      return `The server refused our HELO name${input.helo ? ` ${input.helo}` : ''} (it could not verify it), which says nothing about relaying; use this machine's real, resolvable host name (--helo, or RELAYPROBE_HELO_NAME on the web service).`;
+    default: return REASON_CODES[code];
+  }
+}
+
 const testDomainText = (domain: string) =>
   `The server refused the test domain ${domain} itself (domain not found or null MX), which says nothing about relaying; use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).`;
 
@@ -157,8 +194,11 @@ const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> =
 };
 
 function inconclusiveAdvice(causes: ReasonCode[]): string {
+  if (causes.includes('helo-refused')) return 'The server refused our HELO name: run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
   if (causes.includes('greylisting')) return 'Greylisting defers first attempts: run the test again after a few minutes.';
-  if (causes.includes('test-domain-refused')) return 'Run again with a test domain of your own that is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
+  if (causes.includes('helo-name-refused')) return 'Run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
+  if (causes.includes('sender-domain-refused') || causes.includes('test-domain-refused')) return 'Run again with a test domain of your own that resolves and is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
+  if (causes.includes('rate-limited')) return 'The server limits how often a client may connect: wait until its limit resets (often a minute or an hour) and run again, or run the quick suite (--suite quick), which needs one connection.';
   if (causes.includes('blocklisted')) return 'The server refused our address; run the test from another network or ask its operator.';
   if (causes.includes('tarpit')) return 'The server answered slowly; run again with a longer --timeout.';
   if (causes.includes('starttls-unavailable')) return 'Run again with --tls auto, or check the server’s TLS configuration.';

@@ -209,10 +209,27 @@ test('a greeting of 554 means no service: unreachable', () => {
   assert.deepEqual(allLines(run), ['QUIT']);
 });
 
-test('connection refused on every address: unreachable, port-25 advice given', () => {
+test('connection refused on every address: unreachable, said in words, no port-25 advice (a refusal is not a blocked port)', () => {
   const run = runAgainst({ greeting: () => 'refuse' });
   assert.equal(run.result.verdict.code, 'unreachable');
+  assert.ok(!reasonCodes(run).includes('port-25-blocked'));
+  assert.doesNotMatch(run.result.verdict.advice, /port 25/i);
+  assert.match(run.result.verdict.summary, /Nothing is listening on 192\.0\.2\.10 port 25/);
+  assert.doesNotMatch(run.result.verdict.summary, /ECONNREFUSED/);
+});
+
+test('a connection to port 25 that times out: unreachable, and the port-25 advice is given', () => {
+  const run = runAgainst({ greeting: () => 'no-connect' });
+  assert.equal(run.result.verdict.code, 'unreachable');
   assert.ok(reasonCodes(run).includes('port-25-blocked'));
+  assert.match(run.result.verdict.advice, /port 25 is blocked/i);
+});
+
+test('a connection to another port that times out gets no port-25 advice', () => {
+  const run = runAgainst({ greeting: () => 'no-connect' }, defaultOptions({ port: 587 }));
+  assert.equal(run.result.verdict.code, 'unreachable');
+  assert.ok(!reasonCodes(run).includes('port-25-blocked'));
+  assert.doesNotMatch(run.result.verdict.advice, /port 25/i);
 });
 
 test('the first MX refuses the connection, the second is tested', () => {

@@ -5,8 +5,14 @@ import type { TlsDetails } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, type EngineAction, type EngineInput, type EngineOptions, type EngineResult, type TimerName } from '../src/index.js';
 
 export interface PeerPolicy {
-  /** Reply to the connection, or 'refuse' / 'silent'. Lines include codes: ["220 mx.peer.example ESMTP"]. */
-  greeting?: (connection: number) => string[] | 'refuse' | 'silent';
+  /** Reply to the connection, or 'refuse' / 'silent' / 'no-connect' (TCP never opens: the connect timer fires). Lines include codes: ["220 mx.peer.example ESMTP"]. */
+  greeting?: (connection: number, tls: boolean) => string[] | 'refuse' | 'silent' | 'no-connect';
+  /**
+   * The second connection of the implicit TLS check ('sniff-tls', TLS from the first byte):
+   * 'tls' = the handshake succeeds, and once adopted it greets with greeting(connection, true);
+   * 'fail' = the handshake fails; 'hang' = no answer. Default 'fail' (a port that speaks plain text).
+   */
+  sniff?: (connection: number) => 'tls' | 'fail' | 'hang';
   extensions?: string[];
   /** Reply lines for one command line: undefined = default Postfix-like answer, [] = stay silent, 'close' = close. */
   reply?: (line: string, state: PeerState) => string[] | 'close' | undefined;
@@ -55,6 +61,9 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
   const encoder = new TextEncoder();
   let state: PeerState = { connection: 0, tls: false, mailAccepted: false, inData: false, commands: 0 };
   let open = false;
+  /** Connections opened so far, the implicit TLS check's included; the check's own, until adopted. */
+  let opened = 0;
+  let sniffConnection: number | undefined;
 
   const serverSays = (lines: string[]) => inbox.push({ type: 'data', now, bytes: encoder.encode(lines.map((l) => `${l}\r\n`).join('')) });
   const apply = (actions: EngineAction[]) => {
@@ -62,10 +71,11 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
       all.push(action);
       switch (action.type) {
         case 'connect': {
-          state = { connection: state.connection + 1, tls: action.implicitTls, mailAccepted: false, inData: false, commands: 0 };
+          state = { connection: ++opened, tls: action.implicitTls, mailAccepted: false, inData: false, commands: 0 };
           written.push([]);
-          const greeting = policy.greeting?.(state.connection) ?? ['220 mx.peer.example ESMTP Postfix'];
+          const greeting = policy.greeting?.(state.connection, action.implicitTls) ?? ['220 mx.peer.example ESMTP Postfix'];
           if (greeting === 'refuse') { inbox.push({ type: 'connect-failed', now, code: 'connect-refused', message: 'ECONNREFUSED' }); break; }
+          if (greeting === 'no-connect') break;
           open = true;
           inbox.push({ type: 'connected', now, localAddress: '198.51.100.7', localPort: 40000, ...(action.implicitTls ? { tls: PEER_TLS } : {}) });
           if (greeting !== 'silent') serverSays(greeting);
@@ -91,6 +101,24 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
         case 'set-timer': timers.set(action.timer, now + action.ms); break;
         case 'clear-timer': timers.delete(action.timer); break;
         case 'close': open = false; inbox.length = 0; break;
+        case 'sniff-tls': {
+          sniffConnection = ++opened;
+          const outcome = policy.sniff?.(sniffConnection) ?? 'fail';
+          if (outcome === 'tls') inbox.push({ type: 'sniff-connected', now, localAddress: '198.51.100.7', localPort: 40001, tls: PEER_TLS });
+          if (outcome === 'fail') inbox.push({ type: 'sniff-failed', now, code: 'tls-failed', message: 'ECONNRESET socket hang up' });
+          break;
+        }
+        case 'adopt-sniff': {
+          if (sniffConnection === undefined) throw new Error('scripted peer: adopt-sniff without a sniff connection');
+          state = { connection: sniffConnection, tls: true, mailAccepted: false, inData: false, commands: 0 };
+          sniffConnection = undefined;
+          written.push([]);
+          open = true;
+          const greeting = policy.greeting?.(state.connection, true) ?? ['220 mx.peer.example ESMTP Postfix'];
+          if (Array.isArray(greeting)) serverSays(greeting);
+          break;
+        }
+        case 'close-sniff': sniffConnection = undefined; break;
         case 'event': case 'finish': break;
       }
     }

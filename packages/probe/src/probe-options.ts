@@ -13,6 +13,9 @@ export const DEFAULT_PORTS: readonly number[] = [25, 465, 587];
 export const DEFAULT_TEST_DOMAIN = 'example.com';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_PROBE_DEADLINE_SECONDS = 300;
+/** Longest wait for a greylister's delay before the one retry (postgrey's default delay is 300 s). */
+export const DEFAULT_GREYLIST_WAIT_SECONDS = 360;
+export const MAX_GREYLIST_WAIT_SECONDS = 3600;
 /** Longest per-reply wait accepted: RFC 5321 §4.5.3.2 allows up to 10 minutes for some replies. */
 export const MAX_TIMEOUT_SECONDS = 600;
 
@@ -30,6 +33,8 @@ export interface ProbeOptions {
   /** Per-reply timeout in seconds (default 30). */
   timeoutSeconds?: number | string;
   sourceAddress?: string;
+  /** Longest wait for a greylister before retrying its deferred tests once; 0: no retry (default 360). */
+  greylistWaitSeconds?: number | string;
   probeDeadlineSeconds?: number;
   /** Address policy: allow private ranges (CLI default true; server false). */
   allowPrivate?: boolean;
@@ -38,6 +43,8 @@ export interface ProbeOptions {
   allowedPorts?: readonly number[] | 'any';
   resolver?: DnsResolver;
   dnsTimeoutMs?: number;
+  /** --tls auto: milliseconds without a greeting byte before checking for implicit TLS (default 3000; 0: never). Tests set it small. */
+  tlsSniffMs?: number;
   /** Extra trust roots for judging the server's certificate (tests use the fixture CA). */
   trustedCa?: string | string[];
   /** Result id; default 128-bit random, base64url. */
@@ -121,6 +128,10 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   if (options.sourceAddress !== undefined && !parseIpLiteral(options.sourceAddress)) {
     return bad('sourceAddress', `Invalid source address ${quote(options.sourceAddress)}: give an IPv4 or IPv6 address of this machine.`);
   }
+  const greylistWait = Number(options.greylistWaitSeconds ?? DEFAULT_GREYLIST_WAIT_SECONDS);
+  if (!Number.isFinite(greylistWait) || greylistWait < 0 || greylistWait > MAX_GREYLIST_WAIT_SECONDS || (typeof options.greylistWaitSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.greylistWaitSeconds))) {
+    return bad('greylistWait', `Invalid greylist wait ${quote(String(options.greylistWaitSeconds))}: give seconds, from 0 (no retry) to ${MAX_GREYLIST_WAIT_SECONDS}.`);
+  }
   const deadline = options.probeDeadlineSeconds ?? DEFAULT_PROBE_DEADLINE_SECONDS;
   if (!Number.isFinite(deadline) || deadline <= 0) return bad('probeDeadline', 'The probe deadline must be a positive number of seconds.');
 
@@ -129,9 +140,9 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
 
   const request: ProbeRequest = {
     target: targetText, port: port.port, suite: suite as Suite, tls: tls as TlsMode, helo, testDomain,
-    sendMessage: options.sendMessage === true, timeoutSeconds: timeout,
+    sendMessage: options.sendMessage === true, timeoutSeconds: timeout, greylistWaitSeconds: greylistWait,
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {}),
   };
-  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) } };
+  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) + greylistWait * 1000 } };
 }

@@ -1,7 +1,7 @@
 // Runs one probe: validate, resolve once, check every address, then drive the engine with real
 // sockets and timers (HOUSE-STYLE rule 2: this adapter turns engine actions into effects and
 // nothing else). Used by the CLI and the server alike.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES,
@@ -28,9 +28,13 @@ export function newResultId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Lower-case token for generated local parts (relayprobe-<token>), derived from the id so a relayed message traces back to its run. */
-export function localPartToken(id: string): string {
-  return Buffer.from(id, 'base64url').subarray(0, 6).toString('hex') || 'probe';
+/**
+ * The local-part token of the test addresses, the same for every run from this prober to this
+ * server: a greylister keys on (client, sender, recipient), so a run after "come back later"
+ * must use the addresses it saw (RFC 6647 §2.1). The run id is in the test message instead.
+ */
+export function stableToken(helo: string, sourceAddress: string | undefined, target: string, port: number): string {
+  return createHash('sha256').update(`relayprobe|${helo}|${sourceAddress ?? ''}|${target}|${port}`).digest('hex').slice(0, 12);
 }
 
 /**
@@ -84,15 +88,18 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
 
   const hints = [resolution.domain, ...resolution.mx.map((m) => m.exchange)].filter((n): n is string => n !== undefined && n.length > 0);
   const engine = new ProbeSession({
-    runId: id, token: localPartToken(id), suite: request.suite, tls: request.tls, port: request.port, helo: request.helo,
+    runId: id, token: stableToken(request.helo, request.sourceAddress, targets[0]?.address ?? '', request.port), suite: request.suite, tls: request.tls, port: request.port, helo: request.helo,
     testDomain: request.testDomain, sendMessage: request.sendMessage, to: validated.to,
     replyTimeoutMs: request.timeoutSeconds * 1000, connectTimeoutMs: Math.min(request.timeoutSeconds * 1000, 15_000),
-    probeDeadlineMs: validated.probeDeadlineMs, targets, localNameHints: hints, wallClockStart: startedAt.getTime(),
+    probeDeadlineMs: validated.probeDeadlineMs, greylistWaitMs: (request.greylistWaitSeconds ?? 0) * 1000, targets, localNameHints: hints, wallClockStart: startedAt.getTime(),
+    ...(options.tlsSniffMs !== undefined ? { tlsSniffMs: options.tlsSniffMs } : {}),
   }, transcript);
 
   return new Promise((resolve) => {
     const timers = new Map<TimerName, NodeJS.Timeout>();
     let socket: SmtpSocket | undefined;
+    /** The second connection of an implicit TLS check ('sniff-tls'), until the engine adopts or closes it. */
+    let sniff: SmtpSocket | undefined;
     let remote: EngineTarget | undefined;
 
     let over = false;
@@ -111,6 +118,8 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
       timers.clear();
       socket?.destroy();
       socket = undefined;
+      sniff?.destroy();
+      sniff = undefined;
       options.signal?.removeEventListener('abort', onAbort);
     };
     // An engine bug must not take the process down (the CLI, or a server with other probes):
@@ -129,7 +138,31 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
         local = { ...input, sharedPrivateNetwork: input.localAddress !== undefined && isPrivateOrSpecial(remote.address) && isPrivateOrSpecial(input.localAddress) };
       }
       // Inputs from a socket the engine has already left behind are dropped.
-      if (owner() === socket) feed({ ...local, now: performance.now() } as EngineInput);
+      const from = owner();
+      if (from === undefined) return;
+      if (from === socket) feed({ ...local, now: performance.now() } as EngineInput);
+      else if (from === sniff) fromSniff(local);
+    };
+    // Until the engine adopts it, the second connection only says whether its TLS handshake
+    // succeeded; the engine answers 'sniff-connected' at once with 'adopt-sniff' or 'close-sniff',
+    // so no data or close of it can come in between.
+    const fromSniff = (input: SocketInput) => {
+      const now = performance.now();
+      if (input.type === 'connected' && input.tls) {
+        const { localAddress, localPort, tls, sharedPrivateNetwork } = input;
+        feed({ type: 'sniff-connected', now, localAddress, localPort, tls, ...(sharedPrivateNetwork !== undefined ? { sharedPrivateNetwork } : {}) });
+      } else if (input.type === 'connect-failed') {
+        sniff = undefined;
+        feed({ type: 'sniff-failed', now, code: input.code, message: input.message });
+      }
+    };
+    const openSocket = (address: string, family: 4 | 6, port: number, implicitTls: boolean, servername: string | undefined): SmtpSocket => {
+      let mine: SmtpSocket | undefined;
+      mine = new SmtpSocket({
+        address, family, port, implicitTls, expectedName: servername ?? address, localAddress: request.sourceAddress, trustedCa: options.trustedCa,
+        deliver: deliverFrom(() => mine),
+      });
+      return mine;
     };
 
     const apply = (actions: EngineAction[]): void => {
@@ -141,13 +174,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
           case 'connect': {
             socket?.destroy();
             remote = { address: action.address, family: action.family, host: action.servername };
-            let mine: SmtpSocket | undefined;
-            mine = new SmtpSocket({
-              address: action.address, family: action.family, port: action.port, implicitTls: action.implicitTls,
-              expectedName: action.servername ?? action.address, localAddress: request.sourceAddress, trustedCa: options.trustedCa,
-              deliver: deliverFrom(() => mine),
-            });
-            socket = mine;
+            socket = openSocket(action.address, action.family, action.port, action.implicitTls, action.servername);
             break;
           }
           case 'write':
@@ -159,6 +186,20 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
           case 'close':
             socket?.destroy();
             socket = undefined;
+            break;
+          case 'sniff-tls':
+            // Same address as the current connection (remote stays), TLS from the first byte.
+            sniff?.destroy();
+            sniff = openSocket(action.address, action.family, action.port, true, action.servername);
+            break;
+          case 'adopt-sniff':
+            socket?.destroy();
+            socket = sniff;
+            sniff = undefined;
+            break;
+          case 'close-sniff':
+            sniff?.destroy();
+            sniff = undefined;
             break;
           case 'set-timer': {
             clearTimeout(timers.get(action.timer));

@@ -82,7 +82,9 @@ test('a target with CR, LF or U+2028 around it is refused, not silently trimmed'
 test('the trap does count: the same options without a bad field connect to it', async () => {
   const control = await startTrapListener();
   try {
-    const outcome = await runProbe(atTrap(control, {}));
+    // --tls none: a trap never greets, and with --tls auto a second connection would check
+    // for implicit TLS; one plain connection is what this control counts.
+    const outcome = await runProbe(atTrap(control, { tls: 'none' }));
     assert.ok(outcome.ok);
     assert.equal(control.connections, 1);
   } finally {

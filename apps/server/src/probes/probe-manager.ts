@@ -106,7 +106,7 @@ export class ProbeManager {
     const prepared = await prepareProbe({
       target: body.target, port: body.port ?? 25, suite: body.suite ?? 'standard', tls: body.tls ?? 'auto',
       sendMessage: body.sendMessage === true, ...(body.to !== undefined ? { to: body.to } : {}),
-      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds,
+      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
       allowPrivate: false, allowCidrs: config.allowTargets, allowedPorts: config.ports,
       resolver: this.resolver,

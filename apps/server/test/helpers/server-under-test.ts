@@ -25,6 +25,9 @@ export const TEST_ENV: Record<string, string> = {
   RELAYPROBE_HELO_NAME: 'prober.relayprobe.test',
   RELAYPROBE_LOG_LEVEL: 'silent',
   RELAYPROBE_TIMEOUT: '5',
+  // The testkit's greylister never lets a retry through; the retry itself is tested against a
+  // real greylister (postgrey) in packages/mta-lab, through this API too.
+  RELAYPROBE_GREYLIST_WAIT: '0',
   RELAYPROBE_RATE_LIMIT: '1000',
   RELAYPROBE_TARGET_HOURLY_LIMIT: '1000',
   RELAYPROBE_SHUTDOWN_GRACE: '2',
