@@ -3,7 +3,8 @@
 #   1. build and typecheck every workspace (and the bench, e2e and scripts folders);
 #   2. the browser tests: Playwright in Debian's Chromium against the real server
 #      (installed with apt when missing and we are root; never a downloaded browser);
-#   3. every unit and integration test in one run of Node's test runner, whose summary
+#   3. every unit and integration test in one run of Node's test runner (the real-MTA lab
+#      included: packages/mta-lab needs root and Debian's mail servers), whose summary
 #      ("ℹ tests N / ℹ pass N / ℹ fail 0") closes the output.
 # Exits non-zero on the first failing step.
 set -euo pipefail
@@ -17,6 +18,10 @@ npx tsc -p scripts/tsconfig.json
 
 bash scripts/ensure-chromium.sh
 npx playwright test
+
+# The real mail servers of packages/mta-lab (Postfix, Exim, OpenSMTPD): installed with apt when
+# missing and we are root, else the command to run is printed and the tests stop here.
+bash packages/mta-lab/scripts/ensure-mtas.sh
 
 # Node's test runner on Node 20 does not expand globs itself: the shell does, so a run
 # can never pass empty (STACK.md pitfall 8).

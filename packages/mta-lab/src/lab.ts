@@ -1,0 +1,122 @@
+// The lab: the delivery sink, and instances started on demand, each on a loopback address of its
+// own (127.0.1.N) and a port that was free there. Used by the tests and by `npm run lab` by hand.
+//
+// Invariants: nothing listens outside 127.0.0.0/8; every instance delivers only to the sink;
+// stop() stops every instance this lab started and removes their state directories.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabInstance } from './instances.js';
+import type { RunningMta, StartContext } from './lab-types.js';
+import { startPostfix, startPostgrey, type PostfixFlavour } from './postfix.js';
+import { startSink, type Sink } from './sink.js';
+import { startExim, type EximFlavour } from './exim.js';
+import { startOpensmtpd, type OpensmtpdFlavour } from './opensmtpd.js';
+
+/** The certificate every TLS instance presents (the testkit's, for mx.relay-test.example, signed by its CA). */
+const FIXTURES = fileURLToPath(new URL('../../testkit/fixtures/', import.meta.url));
+export const LAB_CERTIFICATE = { certFile: join(FIXTURES, 'valid.pem'), keyFile: join(FIXTURES, 'valid.key'), caFile: join(FIXTURES, 'ca.pem') };
+/** The names every instance calls its own. */
+export const LAB_HOSTNAME = 'mx.relay-test.example';
+export const LAB_LOCAL_DOMAIN = 'relay-test.example';
+
+export interface RunningInstance {
+  instance: LabInstance;
+  host: string;
+  port: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface Lab {
+  sink: Sink;
+  start(instance: LabInstance): Promise<RunningInstance>;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on at `host` right now (listen on 0, read it, close). */
+export function freePortAt(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let nextHost = 10;
+/** The next loopback address for an instance: 127.1.0.11, 127.1.0.12, ... */
+function allocateHost(): string {
+  const n = nextHost++;
+  return `127.1.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+}
+
+/** Start the sink; instances start when asked. */
+export async function startLab(): Promise<Lab> {
+  const sink = await startSink();
+  const running = new Set<RunningInstance>();
+  const root = mkdtempSync(join(tmpdir(), 'relayprobe-lab-'));
+  chmodSync(root, 0o755); // the MTAs' unprivileged daemons must reach their state directories
+
+  const start = async (instance: LabInstance): Promise<RunningInstance> => {
+    const host = allocateHost();
+    const port = await freePortAt(host);
+    const stateDir = mkdtempSync(join(root, `${instance.id}-`));
+    chmodSync(stateDir, 0o755);
+    const ctx: StartContext = {
+      stateDir, listen: host, port, sink: { host: sink.host, port: sink.port }, tls: LAB_CERTIFICATE,
+      hostname: LAB_HOSTNAME, localDomain: LAB_LOCAL_DOMAIN,
+    };
+    const helpers: RunningMta[] = [];
+    let mta: RunningMta;
+    try {
+      mta = await startMta(instance, ctx, helpers);
+    } catch (error) {
+      await Promise.all(helpers.map((h) => h.stop()));
+      throw error;
+    }
+    let stopping: Promise<void> | undefined;
+    const handle: RunningInstance = {
+      instance, host, port, logFile: mta.logFile,
+      stop: () => (stopping ??= (async () => {
+        running.delete(handle);
+        await mta.stop();
+        await Promise.all(helpers.map((h) => h.stop()));
+        rmSync(stateDir, { recursive: true, force: true });
+      })()),
+    };
+    running.add(handle);
+    return handle;
+  };
+
+  return {
+    sink,
+    start,
+    async stop() {
+      await Promise.all([...running].map((r) => r.stop()));
+      await sink.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startMta(instance: LabInstance, ctx: StartContext, helpers: RunningMta[]): Promise<RunningMta> {
+  switch (instance.mta) {
+    case 'postfix': {
+      let policyPort: number | undefined;
+      if (instance.flavour === 'greylisting') {
+        policyPort = await freePortAt('127.0.0.1');
+        helpers.push(await startPostgrey(ctx.stateDir, policyPort, instance.greylistDelaySeconds ?? 2));
+      }
+      return startPostfix(instance.flavour as PostfixFlavour, instance.tls, ctx, { policyPort });
+    }
+    case 'exim':
+      return startExim(instance.flavour as EximFlavour, instance.tls, ctx);
+    case 'opensmtpd':
+      return startOpensmtpd(instance.flavour as OpensmtpdFlavour, instance.tls, ctx);
+  }
+}
