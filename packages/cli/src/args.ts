@@ -17,7 +17,8 @@ Options:
   --port N                 TCP port (default 25; 465 implies implicit TLS with --tls auto)
   --suite NAME             quick: R01 and the controls; standard (default): nmap's vectors
                            and more; thorough: all 23 vectors, repeated per local name
-  --tls MODE               auto (default): STARTTLS when offered, implicit TLS on 465;
+  --tls MODE               auto (default): STARTTLS when offered, implicit TLS on 465 and
+                           on any port that sends no greeting for 3 s but answers TLS;
                            starttls: require STARTTLS; implicit: TLS from the first byte;
                            none: plain text only
   --helo NAME              name to send in EHLO/HELO (default: this machine's name if

@@ -8,7 +8,7 @@ export const TLS_MODES = ['auto', 'starttls', 'implicit', 'none'] as const;
 export const Suite = Type.Union(SUITES.map((s) => Type.Literal(s)));
 export type Suite = Static<typeof Suite>;
 
-/** auto: STARTTLS when offered, implicit TLS on 465; starttls: required; implicit: TLS from the first byte; none: plain. */
+/** auto: STARTTLS when offered, implicit TLS on 465 and on a port silent for 3 s that answers TLS; starttls: required; implicit: TLS from the first byte; none: plain. */
 export const TlsMode = Type.Union(TLS_MODES.map((m) => Type.Literal(m)));
 export type TlsMode = Static<typeof TlsMode>;
 

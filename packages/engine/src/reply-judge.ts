@@ -107,7 +107,8 @@ export function judgeRcpt(reply: JudgedReply): RcptJudgement {
   if (code === 421) return { outcome: 'not-completed', flags };
   if (code >= 200 && code < 300) return { outcome: 'accepted', flags: [...flags, 'unexpected-code'] };
   if (code < 400) return { outcome: 'denied', flags: [...flags, 'unexpected-code'] };
-  if (demandsStartTls(reply)) return { outcome: 'not-run', flags: [...flags, 'starttls-required'] };
+  // Answered, so never "not run": refused until TLS (the verdict names the cause).
+  if (demandsStartTls(reply)) return { outcome: 'denied', flags: [...flags, 'starttls-required'] };
   if (flags.includes('helo-refused')) return { outcome: code < 500 ? 'deferred' : 'denied', flags };
   if (isAuthRequired(reply)) return { outcome: 'auth-required', flags };
   if (isRelayDenial(reply)) return { outcome: 'relay-denied', flags };

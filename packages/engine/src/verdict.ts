@@ -141,6 +141,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
   let informative = 0;
   for (const r of vectors) {
     if (r.flags.includes('blocklisted')) addCause('blocklisted', r.key);
+    else if (r.flags.includes('starttls-required') && r.outcome !== 'accepted') addCause('starttls-unavailable', r.key);
     else if (r.flags.includes('helo-refused') && r.outcome !== 'accepted') addCause('helo-name-refused', r.key);
     else if (r.flags.includes('sender-domain-refused') && r.outcome !== 'accepted') addCause('sender-domain-refused', r.key);
     else if (r.outcome === 'domain-refused') addCause('test-domain-refused', r.key);

@@ -123,7 +123,8 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
   });
   writeFileSync(join(config, 'master.cf'), master);
   if (flavour === 'percent-hack') {
-    const local = [ctx.localDomain, ctx.hostname].map((d) => d.replace(/\./g, '\\.')).join('|');
+    // The local names and the instance's own address literal, as a gateway rule would list them.
+    const local = [ctx.localDomain, ctx.hostname, `[${ctx.listen}]`].map((d) => d.replace(/[.[\]]/g, (c) => `\\${c}`)).join('|');
     writeFileSync(join(config, 'percent-hack.regexp'), `/^([^%@]+)%([^%@]+)@(${local})$/ \${1}@\${2}\n`);
   }
   if (tls !== 'none') {

@@ -126,10 +126,10 @@ export function profilePolicy(name: ProfileName, errorDelayMs = 1000): ServerPol
     case 'implicit-tls':
       return { ...postfixClosedPolicy(), starttls: 'never' };
     case 'percent-hack-only':
-      // Postfix with allow_percent_hack on a relay-permitting rewrite: R11/R12 only.
+      // Postfix with a relay-permitting percent-hack rewrite: R10, R11, R12 (as postfix-percent-hack in packages/mta-lab).
       return {
         ...postfixClosedPolicy(),
-        rcpt: discriminating((i) => (isPercentHackThroughLocal(i) ? REPLY.recipientOk : postfixDenied(i))),
+        rcpt: discriminating((i) => (isPercentHackThroughLocal(i) || isUnqualifiedPercentHack(i) ? REPLY.recipientOk : postfixDenied(i))),
       };
     case 'domainless-only':
       // A server that qualifies domainless recipients as local, then forwards them: R19, R22, R23.
@@ -153,6 +153,14 @@ export function profilePolicy(name: ProfileName, errorDelayMs = 1000): ServerPol
 /** `<r%ext@LOCAL>`: the percent hack through a local name or literal (R11, R12), nothing else. */
 function isPercentHackThroughLocal(intent: RelayIntent): boolean {
   return intent.viaLocalDomain && intent.tricks.length === 1 && intent.tricks[0] === 'percent-hack';
+}
+
+/**
+ * `<"r%ext">` (R10): a domainless percent form, which Postfix qualifies with $myorigin and so
+ * rewrites like R11; the real Postfix of packages/mta-lab (postfix-percent-hack) accepts it too.
+ */
+function isUnqualifiedPercentHack(intent: RelayIntent): boolean {
+  return intent.domain === null && intent.address.includes('%') && !intent.address.includes('!');
 }
 
 /** A recipient whose delivery domain is example.com, treated as publishing a null MX (RFC 7505). */

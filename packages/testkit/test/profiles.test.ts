@@ -129,9 +129,9 @@ test('open-relay accepts every foreign trick form the engine parses', async () =
   }
 });
 
-test('percent-hack-only takes R11 and R12 only; domainless-only takes R19, R22, R23 only', async () => {
+test('percent-hack-only takes R10, R11 and R12 only (as the real postfix-percent-hack); domainless-only takes R19, R22, R23 only', async () => {
   const cases: Array<[ProfileName, string[], string[]]> = [
-    ['percent-hack-only', ['<r%example.com@mx.relay-test.example>', '<r%example.com@[127.0.0.1]>'], ['<r%example.com@>', '<"r%example.com">', '<example.com!r@[127.0.0.1]>', '<r@example.com@[127.0.0.1]>']],
+    ['percent-hack-only', ['<r%example.com@mx.relay-test.example>', '<r%example.com@[127.0.0.1]>', '<"r%example.com">'], ['<r%example.com@>', '<example.com!r@[127.0.0.1]>', '<r@example.com@[127.0.0.1]>']],
     ['domainless-only', ['<example.com!r>', '<r%example.com@>', '<r@example.com@>', '<postmaster>'], ['<r@example.com>', '<"r@example.com">', '<r%example.com@[127.0.0.1]>', '<@[127.0.0.1]:r@example.com>']],
   ];
   for (const [name, accepted, refused] of cases) {

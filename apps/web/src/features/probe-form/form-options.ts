@@ -18,7 +18,7 @@ export const SUITE_CHOICES: readonly { value: Suite; short: string; explanation:
 
 /** The TLS modes, labelled as the DOM contract names them, each with its explanation. */
 export const TLS_CHOICES: readonly { value: TlsMode; label: string; explanation: string }[] = [
-  { value: 'auto', label: 'auto', explanation: 'STARTTLS when offered; implicit TLS on port 465' },
+  { value: 'auto', label: 'auto', explanation: 'STARTTLS when offered; implicit TLS on port 465, or on a silent port that answers TLS' },
   { value: 'starttls', label: 'STARTTLS required', explanation: 'fail when the server does not offer STARTTLS' },
   { value: 'implicit', label: 'implicit TLS', explanation: 'speak TLS from the first byte, on any port' },
   { value: 'none', label: 'none', explanation: 'stay in plain text' },
