@@ -152,7 +152,7 @@ export abstract class SmtpConnection extends SessionBase {
     this.tlsSniff = 'trying';
     this.connections++;
     this.facts.connections = this.connections;
-    this.info('tls-sniff', SNIFF_TEXT.trying(this.tlsSniffDelay ?? 0), now, 'greeting');
+    this.info('tls-sniff', SNIFF_TEXT.trying(this.tlsSniffDelay ?? 0), now, 'connect');
     const { address, family, host } = this.target;
     this.out.push({ type: 'sniff-tls', address, family, port: this.options.port, servername: host });
   }
