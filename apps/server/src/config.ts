@@ -3,7 +3,7 @@
 // docs/self-hosting.md lists the same variables; a test keeps the two in step.
 import { isIP } from 'node:net';
 import { validateDomain, validateHeloName } from '@relayprobe/engine';
-import { createAddressPolicy, defaultHeloName, parseIpLiteral } from '@relayprobe/probe';
+import { createAddressPolicy, defaultHeloName, isDnsServer, parseIpLiteral } from '@relayprobe/probe';
 
 export interface ServerConfig {
   host: string;
@@ -13,6 +13,7 @@ export interface ServerConfig {
   heloName: string;
   testDomain: string;
   sourceAddress: string | undefined;
+  dnsServers: string[];
   allowTargets: string[];
   ports: number[];
   authToken: string | undefined;
@@ -65,6 +66,13 @@ function portList(text: string): Parsed<number[]> {
   return ports.size > 0 ? ok([...ports].sort((a, b) => a - b)) : no('must list at least one port');
 }
 
+function dnsServers(text: string): Parsed<string[]> {
+  const items = list(text);
+  const wrong = items.find((item) => !isDnsServer(item));
+  if (wrong !== undefined) return no(`"${wrong}" is not an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53)`);
+  return items.length > 0 ? ok(items) : no('must list at least one DNS server');
+}
+
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function trustProxy(text: string): Parsed<string[] | false> {
@@ -104,6 +112,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
     parse: (t) => { const p = validateDomain(t.toLowerCase()); return p ? no(p) : ok(t.toLowerCase()); } },
   { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
     parse: (t) => (parseIpLiteral(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
+  { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
   { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.',
     parse: (t) => {
       const cidrs = list(t);
@@ -127,8 +136,8 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
 
 // Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
 // and the running server cannot disagree. Variables whose default is "off" or computed start here.
-const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
-  publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, allowTargets: [], authToken: undefined, trustProxy: false,
+const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
+  publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
 };
 
 function defaults(): ServerConfig {

@@ -25,7 +25,7 @@ const errorsOf = (env: Record<string, string>): string[] => {
 test('defaults: an empty environment gives the documented configuration', () => {
   assert.deepEqual(configOf({}), {
     host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
-    sourceAddress: undefined, allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
+    sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
     maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, shutdownGraceSeconds: 20, logLevel: 'info',
   });
 });
@@ -46,6 +46,7 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_HELO_NAME: { good: [['mx.example.com', 'mx.example.com'], ['prober.relayprobe.test', 'prober.relayprobe.test']], bad: ['localhost', 'bad name.example', 'mx.example.com\r\nMAIL FROM:<x@y>', '-mx.example.com', 'mx_1.example.com', `${'a'.repeat(64)}.example.com`] },
   RELAYPROBE_TEST_DOMAIN: { good: [['Relay-Check.Example.ORG', 'relay-check.example.org']], bad: ['nodots', 'exa mple.com', 'example.com\r\n'] },
   RELAYPROBE_SOURCE_ADDRESS: { good: [['192.0.2.10', '192.0.2.10'], ['2001:db8::10', '2001:db8::10']], bad: ['localhost', '192.0.2', 'eth0'] },
+  RELAYPROBE_DNS_SERVERS: { good: [['192.0.2.53', ['192.0.2.53']], ['127.0.0.1:5353, [2001:db8::53]:53', ['127.0.0.1:5353', '[2001:db8::53]:53']]], bad: ['dns.example.com', '192.0.2.53:99999', 'x:53'] },
   RELAYPROBE_ALLOW_TARGETS: { good: [['10.0.0.0/8', ['10.0.0.0/8']], ['10.0.0.0/8, fd00::/8', ['10.0.0.0/8', 'fd00::/8']]], bad: ['banana', '10.0.0.0/33', '10.0.0.0/8,nope'] },
   RELAYPROBE_PORTS: { good: [['25', [25]], ['2525-2527, 25', [25, 2525, 2526, 2527]], ['587 465', [465, 587]]], bad: ['0', '65536', '25abc', '30-20', '-25', ' , ', '25,,abc'] },
   RELAYPROBE_AUTH_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef'], ['a-much-longer-token-with-symbols!#', 'a-much-longer-token-with-symbols!#']], bad: ['0123456789abcde', 'sixteen chars ok', 'tab\tseparated-token-x', 'ünicode-token-0123456'] },

@@ -26,6 +26,8 @@ Options:
   --test-domain DOMAIN     external domain for the relay recipients (default example.com);
                            must be a real domain the target does not serve
   --source-address IP      local address to connect from
+  --dns-server IP[:PORT]   ask this DNS server instead of the system's (repeat for more);
+                           private addresses then get reverse lookups too
   --timeout SECONDS        how long to wait for each reply (default 30; a timeout is
                            reported as such, never as a refusal)
   --greylist-wait SECONDS  when a greylister defers tests, wait for its delay (at most this
@@ -56,6 +58,7 @@ const FLAGS = {
   helo: { type: 'string' },
   'test-domain': { type: 'string' },
   'source-address': { type: 'string' },
+  'dns-server': { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'greylist-wait': { type: 'string' },
   'send-message': { type: 'boolean' },
@@ -90,6 +93,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     ...(values.helo !== undefined ? { helo: values.helo } : {}),
     ...(values['test-domain'] !== undefined ? { testDomain: values['test-domain'] } : {}),
     ...(values['source-address'] !== undefined ? { sourceAddress: values['source-address'] } : {}),
+    ...(values['dns-server'] !== undefined ? { dnsServers: values['dns-server'] } : {}),
     ...(values.timeout !== undefined ? { timeoutSeconds: values.timeout } : {}),
     ...(values['greylist-wait'] !== undefined ? { greylistWaitSeconds: values['greylist-wait'] } : {}),
     ...(values.to !== undefined ? { to: values.to } : {}),

@@ -119,6 +119,8 @@ export const ResolvedAddress = Type.Object({
   /** The host name this address belongs to (MX exchange or the input host); absent for literals. */
   host: Type.Optional(Type.String()),
   allowed: Type.Boolean(),
+  /** The address's reverse-DNS name (PTR), a name the server may treat as its own (RELAY-TESTS.md §1). */
+  reverseName: Type.Optional(Type.String()),
   /** Why the address policy refused it. */
   refusal: Type.Optional(Type.String()),
 });

@@ -77,6 +77,8 @@ export interface EngineOptions {
   targets: EngineTarget[];
   /** Local-name candidates known before connecting: typed host / e-mail domain, MX names. */
   localNameHints: string[];
+  /** Reverse-DNS names of the target addresses: local names too, after what the server says it is. */
+  reverseNames?: string[];
   /** Wall-clock time of the start, for the test message's Date header (the engine reads no clock). */
   wallClockStart: number;
   /** TCP connections allowed in all (reconnects included). Default 12. */

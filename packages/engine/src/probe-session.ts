@@ -17,6 +17,7 @@ import { queueIdFrom, testMessageLines } from './delivery-message.js';
 import { greylisted, greylistWaitMs } from './greylist.js';
 import { fitsCommandLine, type Outgoing, type Purpose } from './session-base.js';
 import { SmtpConnection } from './smtp-connection.js';
+import { mergeLocalNames } from './local-names.js';
 
 /** What the engine knows at the end. */
 export interface EngineResult {
@@ -123,6 +124,8 @@ export class ProbeSession extends SmtpConnection {
     this.established = true;
     this.go('ready');
     if (!this.plan) {
+      // The rDNS names come after the greeting's and EHLO's: the server's own word goes first.
+      this.localNames = mergeLocalNames(this.localNames, this.options.reverseNames ?? []);
       this.plan = buildPlan({
         suite: this.options.suite,
         values: { x: `relayprobe-${this.options.token}`, r: `relayprobe-${this.options.token}`, ext: this.options.testDomain,

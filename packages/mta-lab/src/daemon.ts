@@ -14,6 +14,8 @@ export interface DaemonSpec {
   /** Where the daemon logs (read for errors). */
   logFile: string;
   listen: { host: string; port: number };
+  /** What "listening" means: a TCP socket in LISTEN (default), or a bound UDP socket. */
+  protocol?: 'tcp' | 'udp';
   env?: NodeJS.ProcessEnv;
 }
 
@@ -35,14 +37,14 @@ const tail = (file: string, lines = 30) => {
  * connecting: a test connection would count against the connection-rate limits some
  * instances exist to show, and would log a session of its own.
  */
-export function isListening(host: string, port: number): boolean {
+export function isListening(host: string, port: number, protocol: 'tcp' | 'udp' = 'tcp'): boolean {
   const hex = (Buffer.from(host.split('.').map(Number)).readUInt32LE(0) >>> 0).toString(16).toUpperCase().padStart(8, '0');
   const local = `${hex}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  const table = readFileSync('/proc/net/tcp', 'utf8');
-  // Columns: sl local_address rem_address st ...; st 0A is LISTEN.
+  const table = readFileSync(`/proc/net/${protocol}`, 'utf8');
+  // Columns: sl local_address rem_address st ...; st 0A is LISTEN (TCP), 07 is a bound UDP socket.
   return table.split('\n').some((line) => {
     const cols = line.trim().split(/\s+/);
-    return cols[1] === local && cols[3] === '0A';
+    return cols[1] === local && cols[3] === (protocol === 'tcp' ? '0A' : '07');
   });
 }
 
@@ -93,7 +95,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     if (exited) {
       throw new Error(`${spec.name} exited before listening (code ${exited.code}, signal ${exited.signal}).\n${output}\n--- log ---\n${tail(spec.logFile)}`);
     }
-    if (isListening(spec.listen.host, spec.listen.port)) break;
+    if (isListening(spec.listen.host, spec.listen.port, spec.protocol)) break;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 20);
       void exit.then(() => {

@@ -4,6 +4,7 @@
 // Invariants: nothing listens outside 127.0.0.0/8; every instance delivers only to the sink;
 // stop() stops every instance this lab started and removes their state directories.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type { LabInstance } from './instances.js';
 import type { RunningMta, StartContext } from './lab-types.js';
 import { startPostfix, startPostgrey, type PostfixFlavour } from './postfix.js';
 import { startSink, type Sink } from './sink.js';
+import { startDaemon } from './daemon.js';
 import { startExim, type EximFlavour } from './exim.js';
 import { startOpensmtpd, type OpensmtpdFlavour } from './opensmtpd.js';
 
@@ -32,6 +34,8 @@ export interface RunningInstance {
 
 export interface Lab {
   sink: Sink;
+  /** The lab's DNS server (dnsmasq on 127.0.0.1): reverse names for every instance address. */
+  dns: { host: string; port: number };
   start(instance: LabInstance): Promise<RunningInstance>;
   stop(): Promise<void>;
 }
@@ -58,6 +62,7 @@ function allocateHost(): string {
 /** Start the sink; instances start when asked. */
 export async function startLab(): Promise<Lab> {
   const sink = await startSink();
+  const dns = await startLabDns();
   const running = new Set<RunningInstance>();
   const root = mkdtempSync(join(tmpdir(), 'relayprobe-lab-'));
   chmodSync(root, 0o755); // the MTAs' unprivileged daemons must reach their state directories
@@ -95,13 +100,46 @@ export async function startLab(): Promise<Lab> {
 
   return {
     sink,
+    dns: { host: '127.0.0.1', port: dns.port },
     start,
     async stop() {
       await Promise.all([...running].map((r) => r.stop()));
+      await dns.daemon.stop();
       await sink.close();
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The PTR name dnsmasq gives an instance address: 127.1.0.11 -> mx-127-1-0-11.lab.relayprobe.test. */
+export const reverseNameOf = (address: string) => `mx-${address.replace(/\./g, '-')}.${LAB_REVERSE_ZONE}`;
+export const LAB_REVERSE_ZONE = 'lab.relayprobe.test';
+
+/**
+ * dnsmasq on 127.0.0.1 (STACK.md fact 9), authoritative for nothing but synthesized names of
+ * 127.1.0.0/16, no upstream: every other question is refused, so nothing is forwarded anywhere.
+ */
+async function startLabDns(): Promise<{ port: number; daemon: Awaited<ReturnType<typeof startDaemon>> }> {
+  const port = await freeUdpPort('127.0.0.1');
+  const daemon = await startDaemon({
+    name: 'dnsmasq', command: 'dnsmasq',
+    args: ['--no-daemon', '--no-resolv', '--no-hosts', '--no-poll', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces',
+      `--synth-domain=${LAB_REVERSE_ZONE},127.1.0.0/16,mx-`, '--local=/relayprobe.test/', '--user=nobody', '--group=nogroup'],
+    logFile: '/dev/null', listen: { host: '127.0.0.1', port }, protocol: 'udp',
+  });
+  return { port, daemon };
+}
+
+/** A UDP port nobody uses at `host` right now. */
+function freeUdpPort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, host, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
 }
 
 async function startMta(instance: LabInstance, ctx: StartContext, helpers: RunningMta[]): Promise<RunningMta> {

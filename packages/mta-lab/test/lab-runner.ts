@@ -11,6 +11,8 @@ const CLI = fileURLToPath(new URL('../../cli/bin/relayprobe.js', import.meta.url
 
 export interface RunOptions {
   source: string;
+  /** The lab's DNS server ("127.0.0.1:PORT"), for reverse names. */
+  dnsServer?: string;
   /** CLI flags beyond target, port, source, helo and --json. */
   args?: string[];
   helo?: string;
@@ -28,7 +30,7 @@ export const LAB_HELO = 'prober.relayprobe-lab.test';
 /** `relayprobe <host> --port P --source-address S --json ...`; resolves once it exits. */
 export function runCli(target: RunningInstance, options: RunOptions): Promise<CliRun> {
   const args = [CLI, target.host, '--port', String(target.port), '--source-address', options.source, '--helo', options.helo ?? LAB_HELO,
-    '--timeout', '10', '--greylist-wait', '30', '--json', ...(options.args ?? [])];
+    '--timeout', '10', '--greylist-wait', '30', '--json', ...(options.dnsServer ? ['--dns-server', options.dnsServer] : []), ...(options.args ?? [])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ResultDocument } from '@relayprobe/contracts';
 import { startServerProcess, type ServingProcess } from '../../../apps/server/test/helpers/server-process.js';
 import { LAB_INSTANCES, labInstance } from '../src/instances.js';
-import { startLab, type Lab, type RunningInstance } from '../src/lab.js';
+import { reverseNameOf, startLab, type Lab, type RunningInstance } from '../src/lab.js';
 import { readExpected, type ExpectedRun } from '../src/expected.js';
 import { apiBody, LAB_HELO, runApi, runCli } from './lab-runner.js';
 
@@ -40,7 +40,7 @@ before(async () => {
     servers.set(key, await startServerProcess({
       RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_ALLOW_TARGETS: '127.0.0.0/8', RELAYPROBE_PORTS: '1-65535',
       RELAYPROBE_SOURCE_ADDRESS: source, RELAYPROBE_HELO_NAME: helo, RELAYPROBE_TIMEOUT: '10', RELAYPROBE_GREYLIST_WAIT: '30',
-      RELAYPROBE_RATE_LIMIT: '100000', RELAYPROBE_TARGET_HOURLY_LIMIT: '100000', RELAYPROBE_LOG_LEVEL: 'warn',
+      RELAYPROBE_DNS_SERVERS: `${lab.dns.host}:${lab.dns.port}`, RELAYPROBE_RATE_LIMIT: '100000', RELAYPROBE_TARGET_HOURLY_LIMIT: '100000', RELAYPROBE_LOG_LEVEL: 'warn',
     }));
   }));
 });
@@ -97,6 +97,13 @@ function checkResult(row: ExpectedRun, result: ResultDocument, where: string, lo
   const codes = result.verdict?.reasons.map((r) => r.code) ?? [];
   for (const reason of row.reasons) assert.ok(codes.includes(reason), `missing reason ${reason}: ${context}`);
   checkEvidence(result, where);
+  // The reverse-DNS name of the address (RELAY-TESTS.md §1), from the lab's DNS server, is one of
+  // the names the probe treats as the server's own.
+  if (result.session && result.vectors.length > 0) {
+    const ptr = reverseNameOf(result.session.address ?? '');
+    assert.equal(result.resolution?.addresses[0]?.reverseName, ptr, `${where}: reverse name`);
+    assert.ok(result.session.localNames.includes(ptr), `${where}: local names ${result.session.localNames.join(', ')} lack ${ptr}`);
+  }
 }
 
 async function checkSink(row: ExpectedRun, result: ResultDocument, running: RunningInstance): Promise<void> {
@@ -130,7 +137,7 @@ test('every row of EXPECTED.md, through the CLI and through the API', { concurre
     t.test(`${row.name} (CLI)`, async () => {
       const { running, done } = await instanceFor(row);
       try {
-        const run = await runCli(running, { source: row.from, args: row.flags });
+        const run = await runCli(running, { source: row.from, args: row.flags, dnsServer: `${lab.dns.host}:${lab.dns.port}` });
         checkResult(row, run.result, `CLI ${row.name}`, readFileSync(running.logFile, 'utf8'));
         assert.equal(run.exitCode, EXIT_FOR[row.verdict], `exit status of ${row.name}`);
         await checkSink(row, run.result, running);

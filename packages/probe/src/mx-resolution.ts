@@ -13,7 +13,7 @@
 // pool, and it reads the numeric quirks target-input.ts refuses).
 import { promises as dnsPromises } from 'node:dns';
 import { escapeForDisplay, type ErrorCode, type Resolution, type ResolvedAddress } from '@relayprobe/contracts';
-import type { AddressPolicy } from './address-policy.js';
+import { isPrivateOrSpecial, type AddressPolicy } from './address-policy.js';
 import { queryWithDeadline, type DnsFailure, type DnsOutcome } from './dns-query.js';
 import { checkHostName } from './host-name.js';
 import { parseIPv4Literal, parseIPv6Literal } from './ip-literal.js';
@@ -24,6 +24,8 @@ export interface DnsResolver {
   resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
+  /** PTR names of an address; optional (a resolver without it means no reverse lookups). */
+  reverse?(address: string): Promise<string[]>;
 }
 
 /** What resolveTarget needs. */
@@ -49,13 +51,37 @@ export const DEFAULT_MAX_ADDRESSES = 5;
 export const MAX_MX_HOSTS_LOOKED_UP = 10;
 
 /** The system's asynchronous resolver (c-ares, /etc/resolv.conf), never dns.lookup. */
-export function createSystemResolver(timeoutMs: number): DnsResolver {
+export function createSystemResolver(timeoutMs: number, servers?: readonly string[]): DnsResolver {
   const resolver = new dnsPromises.Resolver({ timeout: timeoutMs, tries: 2 });
+  if (servers && servers.length > 0) resolver.setServers([...servers]);
   return {
     resolveMx: (name) => resolver.resolveMx(name),
     resolve4: (name) => resolver.resolve4(name),
     resolve6: (name) => resolver.resolve6(name),
+    reverse: (address) => resolver.reverse(address),
   };
+}
+
+/** At most this many addresses get a reverse lookup (the ones a probe may connect to). */
+const MAX_REVERSE_LOOKUPS = 5;
+const HOST_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+
+/**
+ * Add the reverse-DNS name of each allowed address (RELAY-TESTS.md §1: the rDNS name is one of
+ * the names T a server may treat as its own), concurrently, under the same deadline as every
+ * other lookup. Private and loopback addresses are looked up only when asked (`includePrivate`,
+ * set when the user named a DNS server): their PTR queries mean nothing to public resolvers.
+ */
+export async function addReverseNames(resolution: Resolution, resolver: DnsResolver, timeoutMs: number, includePrivate: boolean): Promise<void> {
+  const reverse = resolver.reverse?.bind(resolver);
+  if (!reverse) return;
+  const wanted = resolution.addresses.filter((a) => a.allowed && (includePrivate || !isPrivateOrSpecial(a.address))).slice(0, MAX_REVERSE_LOOKUPS);
+  await Promise.all(wanted.map(async (entry) => {
+    const answer = await queryWithDeadline(() => reverse(entry.address), timeoutMs);
+    if (!answer.ok) return;
+    const name = answer.value.map((n) => n.toLowerCase().replace(/\.$/, '')).find((n) => HOST_NAME.test(n));
+    if (name) entry.reverseName = name;
+  }));
 }
 
 /** Resolve a parsed target to its MX hosts and checked addresses, asking each name once. */

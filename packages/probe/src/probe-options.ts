@@ -42,6 +42,8 @@ export interface ProbeOptions {
   /** Allowed target ports; 'any' for the CLI. Default 25, 465, 587. */
   allowedPorts?: readonly number[] | 'any';
   resolver?: DnsResolver;
+  /** DNS servers to ask instead of the system's ("IP" or "IP:PORT"); also turns on reverse lookups of private addresses. */
+  dnsServers?: readonly string[];
   dnsTimeoutMs?: number;
   /** --tls auto: milliseconds without a greeting byte before checking for implicit TLS (default 3000; 0: never). Tests set it small. */
   tlsSniffMs?: number;
@@ -78,6 +80,15 @@ export function describePorts(ports: readonly number[]): string {
     i = j + 1;
   }
   return runs.length > 12 ? `${runs.slice(0, 12).join(', ')} and ${runs.length - 12} more ranges` : runs.join(', ');
+}
+
+/** "IP", "IPv4:PORT" or "[IPv6]:PORT", as dns.Resolver.setServers takes them. */
+export function isDnsServer(text: string): boolean {
+  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text);
+  const v4port = /^([\d.]+):(\d{1,5})$/.exec(text);
+  const [address, port] = bracketed ? [bracketed[1], bracketed[2]] : v4port ? [v4port[1], v4port[2]] : [text, undefined];
+  if (address === undefined || !parseIpLiteral(address)) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
 /** The default EHLO name: this host's name when it is a valid FQDN (RFC 5321 §4.1.1.1), else a reserved one. */
@@ -131,6 +142,9 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   const greylistWait = Number(options.greylistWaitSeconds ?? DEFAULT_GREYLIST_WAIT_SECONDS);
   if (!Number.isFinite(greylistWait) || greylistWait < 0 || greylistWait > MAX_GREYLIST_WAIT_SECONDS || (typeof options.greylistWaitSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.greylistWaitSeconds))) {
     return bad('greylistWait', `Invalid greylist wait ${quote(String(options.greylistWaitSeconds))}: give seconds, from 0 (no retry) to ${MAX_GREYLIST_WAIT_SECONDS}.`);
+  }
+  for (const server of options.dnsServers ?? []) {
+    if (!isDnsServer(server)) return bad('dnsServer', `Invalid DNS server ${quote(server)}: give an IP address, optionally with a port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53).`);
   }
   const deadline = options.probeDeadlineSeconds ?? DEFAULT_PROBE_DEADLINE_SECONDS;
   if (!Number.isFinite(deadline) || deadline <= 0) return bad('probeDeadline', 'The probe deadline must be a positive number of seconds.');

@@ -9,7 +9,7 @@ import {
 } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
 import { validateProbeOptions, type ProbeOptions, type ValidatedProbe } from './probe-options.js';
-import { createSystemResolver, resolveTarget } from './mx-resolution.js';
+import { addReverseNames, createSystemResolver, resolveTarget } from './mx-resolution.js';
 import { isPrivateOrSpecial } from './address-policy.js';
 import { SmtpSocket, type SocketInput } from './smtp-socket.js';
 
@@ -45,10 +45,11 @@ export function stableToken(helo: string, sourceAddress: string | undefined, tar
 export async function prepareProbe(options: ProbeOptions): Promise<Prepared> {
   const validated = validateProbeOptions(options);
   if (!validated.ok) return validated;
-  const resolver = options.resolver ?? createSystemResolver(options.dnsTimeoutMs ?? 5000);
+  const resolver = options.resolver ?? createSystemResolver(options.dnsTimeoutMs ?? 5000, options.dnsServers);
   const resolution = await resolveTarget(validated.value.request.target, validated.value.target, {
     resolver, policy: validated.value.policy, timeoutMs: options.dnsTimeoutMs ?? 5000,
   });
+  if (!resolution.error) await addReverseNames(resolution, resolver, options.dnsTimeoutMs ?? 5000, (options.dnsServers?.length ?? 0) > 0);
   if (resolution.error?.code === 'address-refused') return { ok: false, code: 'address-refused', field: 'target', message: resolution.error.text, resolution };
   return { ok: true, probe: { id: options.id ?? newResultId(), validated: validated.value, resolution, options } };
 }
@@ -91,7 +92,8 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
     runId: id, token: stableToken(request.helo, request.sourceAddress, targets[0]?.address ?? '', request.port), suite: request.suite, tls: request.tls, port: request.port, helo: request.helo,
     testDomain: request.testDomain, sendMessage: request.sendMessage, to: validated.to,
     replyTimeoutMs: request.timeoutSeconds * 1000, connectTimeoutMs: Math.min(request.timeoutSeconds * 1000, 15_000),
-    probeDeadlineMs: validated.probeDeadlineMs, greylistWaitMs: (request.greylistWaitSeconds ?? 0) * 1000, targets, localNameHints: hints, wallClockStart: startedAt.getTime(),
+    probeDeadlineMs: validated.probeDeadlineMs, greylistWaitMs: (request.greylistWaitSeconds ?? 0) * 1000, targets, localNameHints: hints,
+    reverseNames: targets.map((t) => resolution.addresses.find((a) => a.address === t.address)?.reverseName).filter((n): n is string => n !== undefined), wallClockStart: startedAt.getTime(),
     ...(options.tlsSniffMs !== undefined ? { tlsSniffMs: options.tlsSniffMs } : {}),
   }, transcript);
 

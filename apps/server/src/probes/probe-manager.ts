@@ -87,8 +87,8 @@ export class ProbeManager {
     const store = options.store;
     this.creates = new GroupCommit((rows) => store.createProbes(rows), (row) => store.createProbe(row));
     this.finals = new GroupCommit((finals) => store.finishProbes(finals), ({ id, final }) => store.finishProbe(id, final));
-    // One resolver for every probe (it is asked only for names, never for address literals).
-    this.resolver = options.resolver ?? createSystemResolver(5000);
+    // One resolver for every probe: names, and the reverse names of the addresses it will connect to.
+    this.resolver = options.resolver ?? createSystemResolver(5000, options.config.dnsServers);
   }
 
   get runningCount(): number {
@@ -106,7 +106,7 @@ export class ProbeManager {
     const prepared = await prepareProbe({
       target: body.target, port: body.port ?? 25, suite: body.suite ?? 'standard', tls: body.tls ?? 'auto',
       sendMessage: body.sendMessage === true, ...(body.to !== undefined ? { to: body.to } : {}),
-      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds,
+      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds, dnsServers: config.dnsServers,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
       allowPrivate: false, allowCidrs: config.allowTargets, allowedPorts: config.ports,
       resolver: this.resolver,
