@@ -35,6 +35,8 @@ export class ProbeSession extends SmtpConnection {
   private deliveryDone = false;
   /** The one retry of greylisted tests has been scheduled (RFC 6647; greylist.ts). */
   private greylistRetried = false;
+  /** The controls were run again with a sender the server took (see retryControlsWithAcceptedSender). */
+  private controlsRetried = false;
   private verdict: Verdict | undefined;
   private readonly plainSender: string;
 
@@ -145,6 +147,7 @@ export class ProbeSession extends SmtpConnection {
   /** Start whatever comes next on a ready session. */
   private next(now: number): void {
     if (this.deliveryWanted()) return this.startDelivery(now);
+    if (this.queue.length === 0) this.retryControlsWithAcceptedSender(now);
     if (this.queue.length === 0 && this.scheduleGreylistRetry(now)) return this.sendQuit(now);
     const test = this.queue.shift();
     if (!test) {
@@ -170,6 +173,29 @@ export class ProbeSession extends SmtpConnection {
     const index = (this.plan?.indexOf(test) ?? 0) + 1;
     this.emit({ type: 'vector-start', vector: test.key, name: test.vector.name, index, total: this.plan?.length ?? index }, now);
     this.startAttempt({ test, kind: 'vector', mailFrom: test.mailFrom, rcptTo: test.rcptTo, stage: 'main' }, now);
+  }
+
+  /**
+   * Once the plan is done: when the server refused our plain sender's domain (it could not resolve
+   * the test domain: Postfix reject_unknown_sender_domain) for the controls, but accepted a strong
+   * vector with another sender (<>, a local or literal sender), run C1 and C2 again with that
+   * sender, so that C2 can still tell a relay from a server that accepts everything. Once only.
+   */
+  private retryControlsWithAcceptedSender(now: number): void {
+    if (this.controlsRetried) return;
+    const accepted = [...this.results.values()].find((r) => r.weight === 'strong' && r.outcome === 'accepted' && r.mailFrom !== this.plainSender);
+    const refused = ['C1', 'C2'].map((id) => this.results.get(id)).filter((r): r is VectorResult => r !== undefined && r.outcome !== 'accepted' && r.flags.includes('sender-domain-refused'));
+    if (!accepted || refused.length === 0 || !refused.some((r) => r.id === 'C2')) return;
+    this.controlsRetried = true;
+    for (const result of refused) {
+      const test = this.plan?.find((t) => t.key === result.key);
+      if (!test) continue;
+      this.results.delete(result.key);
+      test.mailFrom = accepted.mailFrom;
+      test.attempts = 0;
+      this.queue.push(test);
+    }
+    this.info('control-retry', `The server refused our sender's domain for the controls but accepted ${accepted.key} with the sender ${accepted.mailFrom}; running ${refused.map((r) => r.key).join(' and ')} again with that sender.`, now, 'control');
   }
 
   /**

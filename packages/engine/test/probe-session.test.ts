@@ -316,3 +316,25 @@ test('reply events carry the enhanced code and the milliseconds each reply took'
   assert.equal(reply.elapsedMs, reply.ms - rcpt.ms);
   assert.ok(reply.elapsedMs > 0);
 });
+
+test('our sender domain refused for the controls, another sender accepted: C1 and C2 run again with that sender, so C2 still decides', () => {
+  // Postfix reject_unknown_sender_domain (seen on the real postfix-sender-domain-check of packages/mta-lab).
+  const refusesTestDomain = openRelay();
+  let sender = '';
+  const policy = {
+    ...refusesTestDomain,
+    reply(line: string, state: Parameters<NonNullable<typeof refusesTestDomain.reply>>[1]) {
+      if (line.startsWith('MAIL FROM:')) sender = line.slice('MAIL FROM:'.length);
+      if (line.startsWith('RCPT TO:') && state.mailAccepted && sender.endsWith('@example.com>')) {
+        return [`450 4.1.8 ${sender}: Sender address rejected: Domain not found`];
+      }
+      return refusesTestDomain.reply?.(line, state);
+    },
+  };
+  const run = runAgainst(policy);
+  assert.equal(run.result.verdict.code, 'open');
+  const c2 = run.result.vectors.find((v) => v.key === 'C2');
+  assert.equal(c2?.outcome, 'denied');
+  assert.notEqual(c2?.mailFrom, '<relayprobe-tok123@example.com>');
+  assert.ok(run.transcript.events.some((e) => e.type === 'info' && e.code === 'control-retry'));
+});
