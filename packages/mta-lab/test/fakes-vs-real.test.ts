@@ -2,11 +2,6 @@
 // same probe against the fake and against the lab instance must give the same outcome for every
 // vector and the same verdict. When they disagree, the fake is wrong (it was written to fit the
 // spec); fix the fake, citing what the real server said.
-//
-// Not yet paired: the fake "exim-closed" answers "550 relay not permitted" to every trick form,
-// where real Exim 4.96 refuses most of them on syntax first (501 domain literals not allowed,
-// 550 Restricted characters in address, sender verify failures) and drops the connection on the
-// fourth syntax error; same verdict, different outcomes per vector. See packages/testkit/README.md.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProfile, type ProfileName } from '@relayprobe/testkit';
@@ -25,6 +20,7 @@ const PAIRS: [ProfileName, string][] = [
   ['starttls-required', 'postfix-open-starttls-required'],
   ['percent-hack-only', 'postfix-percent-hack'],
   ['opensmtpd-closed', 'opensmtpd-closed'],
+  ['exim-closed', 'exim-closed'],
 ];
 
 let lab: Lab;

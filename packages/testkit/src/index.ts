@@ -25,6 +25,7 @@ export {
 export { startTrapListener, closedPort } from './trap.js';
 export { startSmtpServerProfile, type SmtpServerProfileName } from './smtp-server-peer.js';
 export { relayIntent, defaultLocalDomains, LOCAL_USERS, type RelayIntent, type RelayTrick } from './relay-intent.js';
-export { runSmtpSession, MESSAGE_SIZE_LIMIT } from './smtp-fake-server.js';
-export type { ServerPolicy, SessionContext, SessionSettings } from './server-policy.js';
+export { runSmtpSession, MESSAGE_SIZE_LIMIT, POSTFIX_TEXTS } from './smtp-fake-server.js';
+export { eximParse, EXIM_SYNTAX_ERRORS } from './exim-rules.js';
+export type { EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings, SyntaxErrorLimit } from './server-policy.js';
 export * from './reply-texts.js';

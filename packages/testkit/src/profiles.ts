@@ -3,8 +3,10 @@
 // (RELAY-TESTS.md §2, §4, §6). Discriminating profiles share the local rules of
 // relay-intent.ts: existing local users accepted, unknown users 550, `.invalid` domains answered
 // like any foreign domain (as the real servers of packages/mta-lab do).
+import { EXIM_SYNTAX_ERRORS, eximRecipient, eximSender } from './exim-rules.js';
 import type { RelayIntent } from './relay-intent.js';
 import {
+  EXIM_TEXTS,
   REPLY,
   opensmtpdInvalidRecipient,
   postfixGreylisted,
@@ -100,7 +102,18 @@ export function profilePolicy(name: ProfileName, errorDelayMs = 1000): ServerPol
     case 'postfix-default':
       return { ...postfixClosedPolicy(), rcpt: discriminating((i) => postfixRelayDeferred(i.address)) };
     case 'exim-closed':
-      return { greeting: (h) => [`220 ${h} ESMTP Exim 4.97 Sun, 29 Nov 2026 04:00:00 +0000`], starttls: 'when-configured', rcpt: discriminating(() => REPLY.eximRelayDenied) };
+      // Exim 4.96 with the stock ACL, relaying for nobody: its words, its address parser, sender
+      // verification and syntax-error limit (exim-rules.ts). Seen in Exim 4.96, packages/mta-lab exim-closed.
+      return {
+        greeting: (h) => [`220 ${h} ESMTP Exim 4.96 Sun, 29 Nov 2026 04:00:00 +0000`],
+        starttls: 'when-configured',
+        ehloKeywords: ['SIZE', '8BITMIME', 'PIPELINING', 'PIPECONNECT', 'CHUNKING', 'STARTTLS', 'SMTPUTF8', 'HELP'],
+        sizeLimit: 52_428_800,
+        texts: EXIM_TEXTS,
+        mailFrom: eximSender,
+        rcpt: eximRecipient,
+        syntaxErrorLimit: EXIM_SYNTAX_ERRORS,
+      };
     case 'qmail-closed':
       return { greeting: (h) => [`220 ${h} ESMTP`], starttls: 'when-configured', rcpt: discriminating(() => REPLY.qmailRelayDenied) };
     case 'sendmail-closed':

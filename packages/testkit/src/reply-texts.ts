@@ -84,3 +84,67 @@ export const opensmtpdInvalidRecipient = (addr: string): string => `550 Invalid 
 export const postfixTooManyErrors = (host: string): string => `421 4.7.0 ${host} Error: too many errors`;
 /** End of data accepted. */
 export const queuedAs = (queueId: string): string => `250 2.0.0 Ok: queued as ${queueId}`;
+
+// Exim 4.96 (Debian's exim4-daemon-light, stock-like ACLs): every text below seen in Exim 4.96,
+// packages/mta-lab exim-closed (relayprobe --suite standard and thorough against it, and the
+// other commands sent by hand). No enhanced status codes anywhere.
+
+/** Exim's replies where the engine would give Postfix's (EngineTexts); `{host}` etc. are filled in. */
+export const EXIM_TEXTS = {
+  helo: '250 {host} Hello {helo} [{client}]',
+  ehloHello: '{host} Hello {helo} [{client}]',
+  ok: '250 OK',
+  reset: '250 Reset OK',
+  senderOk: '250 OK',
+  bye: '221 {host} closing connection',
+  /** Also MAIL without FROM: and RCPT without TO: (Exim matches "MAIL FROM:" as the verb). */
+  unknownCommand: '500 unrecognized command',
+  mailSyntax: '500 unrecognized command',
+  rcptSyntax: '500 unrecognized command',
+  sendHeloFirst: '503 HELO or EHLO required',
+  needMail: '503 sender not yet given',
+  nestedMail: '503 sender already given',
+  dataWithoutMail: '503 valid RCPT command must precede DATA',
+  noValidRecipients: '503 valid RCPT command must precede DATA',
+  ehloSyntax: '501 Syntactically invalid EHLO argument(s)',
+  heloSyntax: '501 Syntactically invalid HELO argument(s)',
+  badRecipientSyntax: '501 <>: missing or malformed local part',
+  messageTooBig: '552 Message size exceeds maximum permitted',
+  startData: '354 Enter message, ending with "." on a line by itself',
+  queuedAs: '250 OK id={id}',
+  cannotVerify: '252 Administrative prohibition',
+  readyToStartTls: '220 TLS go ahead',
+  tlsAlreadyActive: '503 STARTTLS command used when not advertised',
+  starttlsNotOffered: '503 STARTTLS command used when not advertised',
+  authNotOffered: '503 AUTH command used when not advertised',
+} as const;
+
+/** RCPT accepted. */
+export const eximAccepted = '250 Accepted';
+/** A MAIL/RCPT path Exim's address parser refuses: `501 <path as sent>: <reason>`. */
+export const eximSyntaxError = (path: string, reason: string): string => `501 ${path}: ${reason}`;
+/** Exim's parser reasons (parse.c), and allow_domain_literals = false. */
+export const EXIM_SYNTAX = {
+  domainLiteral: 'domain literals not allowed',
+  domainMalformed: 'domain missing or malformed',
+  localPartMalformed: 'missing or malformed local part',
+  noClosingBracket: "'>' missing at end of address",
+  /** `%.32s` of the rest, from the offending character; the path as sent up to it. */
+  mayNotFollow: (rest: string, before: string): string => `malformed address: ${rest.slice(0, 32)} may not follow ${before}`,
+} as const;
+/** An unqualified sender (sender_unqualified_hosts unset); not counted as a syntax error. */
+export const eximSenderNeedsDomain = (path: string): string => `501 ${path}: sender address must contain a domain`;
+/** An unqualified recipient other than postmaster; not counted as a syntax error. */
+export const eximRecipientNeedsDomain = (path: string): string => `501 ${path}: recipient address must contain a domain`;
+/** The stock ACL's refusal of `@ % ! / |` (and a leading dot) in a local part. */
+export const eximRestricted = '550 Restricted characters in address';
+/** verify = recipient: an unknown local part of a local domain. */
+export const eximUnrouteable = '550 Unrouteable address';
+/**
+ * verify = sender on a local sender that does not exist: the details the first time in a
+ * transaction, "550 Sender verify failed" alone for every later RCPT of that transaction.
+ */
+export const eximSenderVerifyFailed = (sender: string): string[] => [`550-Verification failed for <${sender}>`, '550-Unrouteable address', '550 Sender verify failed'];
+export const eximSenderVerifyFailedAgain = '550 Sender verify failed';
+/** smtp_max_synprot_errors: the last line of the reply to the error past the limit, before the drop. */
+export const eximTooManySyntaxErrors = (code: string): string => `${code} Too many syntax or protocol errors`;

@@ -9,11 +9,43 @@
 import { relayIntent } from './relay-intent.js';
 import { REPLY, postfixTooManyErrors, queuedAs } from './reply-texts.js';
 import { ReplyWriter } from './reply-writer.js';
-import type { AfterReply, ServerPolicy, SessionContext, SessionSettings } from './server-policy.js';
+import type { AfterReply, EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings } from './server-policy.js';
 import type { RawPeer } from './types.js';
 
 /** Advertised and enforced message size limit (Postfix's default message_size_limit). */
 export const MESSAGE_SIZE_LIMIT = 10_240_000;
+
+/** The engine's own replies in Postfix's words (a policy's `texts` replaces some). */
+export const POSTFIX_TEXTS: EngineTexts = {
+  helo: '250 {host}',
+  ehloHello: '{host}',
+  ok: REPLY.ok,
+  reset: REPLY.ok,
+  senderOk: REPLY.senderOk,
+  bye: REPLY.bye,
+  unknownCommand: REPLY.unknownCommand,
+  sendHeloFirst: REPLY.sendHeloFirst,
+  needMail: REPLY.needMail,
+  nestedMail: REPLY.nestedMail,
+  dataWithoutMail: REPLY.needMail,
+  noValidRecipients: REPLY.noValidRecipients,
+  ehloSyntax: REPLY.ehloSyntax,
+  heloSyntax: REPLY.heloSyntax,
+  mailSyntax: REPLY.mailSyntax,
+  rcptSyntax: REPLY.rcptSyntax,
+  badRecipientSyntax: REPLY.badRecipientSyntax,
+  messageTooBig: REPLY.messageTooBig,
+  startData: REPLY.startData,
+  queuedAs: queuedAs('{id}'),
+  cannotVerify: REPLY.cannotVerify,
+  readyToStartTls: REPLY.readyToStartTls,
+  tlsAlreadyActive: REPLY.tlsAlreadyActive,
+  starttlsNotOffered: REPLY.unknownCommand,
+  authNotOffered: REPLY.unknownCommand,
+};
+
+/** Postfix's EHLO keywords, in its order (ServerPolicy.ehloKeywords says how they are filtered). */
+const POSTFIX_EHLO_KEYWORDS = ['PIPELINING', 'SIZE', 'STARTTLS', 'AUTH PLAIN LOGIN', 'ENHANCEDSTATUSCODES', '8BITMIME'];
 
 /** Whether the session starts by greeting (scripts that wrote their own greeting pass false). */
 export interface RunOptions {
@@ -30,6 +62,14 @@ type Outcome = AfterReply | 'gone';
 class FakeSmtpSession {
   private readonly ctx: SessionContext;
   private readonly writer: ReplyWriter;
+  private readonly texts: EngineTexts;
+  private readonly sizeLimit: number;
+  /** The verb being answered (what `syntaxErrorLimit` and `ctx.previous` see). */
+  private verb = '';
+  /** The HELO/EHLO argument, for `{helo}`. */
+  private helo = '';
+  /** The syntax-error limit was passed: close once the reply is out. */
+  private dropping = false;
 
   constructor(
     private readonly peer: RawPeer,
@@ -43,9 +83,15 @@ class FakeSmtpSession {
       greeted: null,
       mailFrom: null,
       accepted: [],
+      refused: [],
       rcptCommands: 0,
       errors: 0,
+      clientAddress: peer.socket.remoteAddress ?? '',
+      syntaxErrors: 0,
+      previous: null,
     };
+    this.texts = { ...POSTFIX_TEXTS, ...policy.texts };
+    this.sizeLimit = policy.sizeLimit ?? MESSAGE_SIZE_LIMIT;
     this.writer = new ReplyWriter(peer, {
       lineEnding: policy.bareLf ? '\n' : '\r\n',
       split: policy.splitWrites === true,
@@ -62,6 +108,11 @@ class FakeSmtpSession {
       if (line === null) return;
       const outcome = await this.handle(line);
       if (outcome === 'gone') return;
+      if (this.dropping) {
+        // Exim closes the socket outright: what the client sends afterwards gets an RST.
+        if (await this.writer.flush()) this.peer.destroy();
+        return;
+      }
       const limit = this.policy.errorLimit;
       if (outcome === 'continue' && limit && this.ctx.errors >= limit.hard) {
         // Postfix checks the hard limit before reading the next command: 421, then close.
@@ -79,23 +130,42 @@ class FakeSmtpSession {
     while ((await this.peer.readLine()) !== null);
   }
 
-  /** Queues a reply, after the error-limit delay; counts it when it is an error. */
-  private async reply(...lines: string[]): Promise<boolean> {
+  /** One of the engine's own replies, placeholders filled in. */
+  private text(key: keyof EngineTexts, id = ''): string {
+    const values: Record<string, string> = { host: this.ctx.host, helo: this.helo, client: this.ctx.clientAddress, id };
+    return this.texts[key].replace(/\{(host|helo|client|id)\}/g, (_, name: string) => values[name] ?? '');
+  }
+
+  /**
+   * Queues a reply, after the error-limit delay; counts it when it is an error, and when it is
+   * the syntax error past the policy's limit, replaces it and closes after it.
+   */
+  private async reply(...replyLines: string[]): Promise<boolean> {
     const limit = this.policy.errorLimit;
     if (limit && this.ctx.errors >= limit.soft && !(await this.peer.sleep(limit.delayMs))) return false;
+    let lines = replyLines;
+    const first = lines[0] ?? '';
+    const synprot = this.policy.syntaxErrorLimit;
+    const syntaxError = synprot?.counts(this.verb, first, this.ctx) === true;
+    if (synprot && syntaxError && ++this.ctx.syntaxErrors > synprot.max) {
+      lines = synprot.lastReply(this.verb, lines);
+      this.dropping = true;
+    }
     this.writer.push(lines);
-    if (Number(lines[0]?.slice(0, 3)) >= 400) this.ctx.errors += 1;
+    if (Number(first.slice(0, 3)) >= 400) this.ctx.errors += 1;
+    this.ctx.previous = { verb: this.verb, reply: first, syntaxError };
     return true;
   }
 
-  private async answer(line: string, then: AfterReply = 'continue'): Promise<Outcome> {
-    return (await this.reply(line)) ? then : 'gone';
+  private async answer(reply: ReplyLines, then: AfterReply = 'continue'): Promise<Outcome> {
+    return (await this.reply(...(typeof reply === 'string' ? [reply] : reply))) ? then : 'gone';
   }
 
   private async handle(line: string): Promise<Outcome> {
     const space = line.indexOf(' ');
     const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
     const arg = space === -1 ? '' : line.slice(space + 1).trim();
+    this.verb = verb;
     const intercepted = this.policy.intercept?.(verb, this.ctx);
     if (intercepted) {
       if (!(await this.reply(...intercepted.lines))) return 'gone';
@@ -105,9 +175,9 @@ class FakeSmtpSession {
       case 'EHLO':
         return this.ehlo(arg);
       case 'HELO':
-        if (arg === '') return this.answer(REPLY.heloSyntax);
-        this.greet('HELO');
-        return this.answer(`250 ${this.ctx.host}`);
+        if (arg === '') return this.answer(this.text('heloSyntax'));
+        this.greet('HELO', arg);
+        return this.answer(this.text('helo'));
       case 'MAIL':
         return this.mail(arg);
       case 'RCPT':
@@ -116,27 +186,27 @@ class FakeSmtpSession {
         return this.data();
       case 'RSET':
         this.resetTransaction();
-        return this.answer(REPLY.ok);
+        return this.answer(this.text('reset'));
       case 'NOOP':
-        return this.answer(REPLY.ok);
+        return this.answer(this.text('ok'));
       case 'QUIT':
-        return this.answer(REPLY.bye, 'close');
+        return this.answer(this.text('bye'), 'close');
       case 'STARTTLS':
         return this.startTls();
       case 'VRFY':
-        return this.answer(REPLY.cannotVerify);
+        return this.answer(this.text('cannotVerify'));
       case 'AUTH':
-        return this.answer(this.policy.auth ? REPLY.authFailed : REPLY.unknownCommand);
+        return this.answer(this.policy.auth ? REPLY.authFailed : this.text('authNotOffered'));
       default:
-        return this.answer(REPLY.unknownCommand);
+        return this.answer(this.text('unknownCommand'));
     }
   }
 
   private async ehlo(arg: string): Promise<Outcome> {
-    if (this.policy.ehloRefused) return this.answer(REPLY.unknownCommand);
-    if (arg === '') return this.answer(REPLY.ehloSyntax);
-    this.greet('EHLO');
-    const keywords = [this.ctx.host, ...this.extensions()];
+    if (this.policy.ehloRefused) return this.answer(this.text('unknownCommand'));
+    if (arg === '') return this.answer(this.text('ehloSyntax'));
+    this.greet('EHLO', arg);
+    const keywords = [this.text('ehloHello'), ...this.extensions()];
     const lines = keywords.map((k, i) => `250${i === keywords.length - 1 ? ' ' : '-'}${k}`);
     if (!(await this.reply(...lines))) return 'gone';
     if (this.policy.ehloTrailer) this.writer.push(this.policy.ehloTrailer);
@@ -144,13 +214,14 @@ class FakeSmtpSession {
   }
 
   private extensions(): string[] {
-    const keywords: string[] = [];
-    if (this.settings.pipelining) keywords.push('PIPELINING');
-    keywords.push(`SIZE ${MESSAGE_SIZE_LIMIT}`);
-    if (this.settings.offerStarttls && !this.ctx.tls) keywords.push('STARTTLS');
-    if (this.policy.auth) keywords.push('AUTH PLAIN LOGIN');
-    keywords.push('ENHANCEDSTATUSCODES', '8BITMIME', ...(this.policy.extraExtensions ?? []));
-    return keywords;
+    const on = (keyword: string): boolean => {
+      if (keyword === 'PIPELINING') return this.settings.pipelining;
+      if (keyword === 'STARTTLS') return this.settings.offerStarttls && !this.ctx.tls;
+      if (keyword.startsWith('AUTH')) return this.policy.auth === true;
+      return true;
+    };
+    const keywords = (this.policy.ehloKeywords ?? POSTFIX_EHLO_KEYWORDS).filter(on);
+    return [...keywords.map((k) => (k === 'SIZE' ? `SIZE ${this.sizeLimit}` : k)), ...(this.policy.extraExtensions ?? [])];
   }
 
   private tlsMissing(): boolean {
@@ -158,36 +229,40 @@ class FakeSmtpSession {
   }
 
   private async mail(arg: string): Promise<Outcome> {
-    if (this.ctx.greeted === null) return this.answer(REPLY.sendHeloFirst);
+    if (this.ctx.greeted === null) return this.answer(this.text('sendHeloFirst'));
     if (this.tlsMissing()) return this.answer(REPLY.mustStartTls);
     const match = /^FROM:\s*(.*)$/i.exec(arg);
-    if (!match) return this.answer(REPLY.mailSyntax);
-    if (this.ctx.mailFrom !== null) return this.answer(REPLY.nestedMail);
+    if (!match) return this.answer(this.text('mailSyntax'));
+    if (this.ctx.mailFrom !== null) return this.answer(this.text('nestedMail'));
     const { path, params } = splitPath(match[1] ?? '');
+    const refusal = this.policy.mailFrom?.(path, this.ctx) ?? null;
+    if (refusal !== null) return this.answer(refusal);
     const size = /(?:^|\s)SIZE=(\d+)/i.exec(params);
-    if (size && Number(size[1]) > MESSAGE_SIZE_LIMIT) return this.answer(REPLY.messageTooBig);
+    if (size && Number(size[1]) > this.sizeLimit) return this.answer(this.text('messageTooBig'));
     this.ctx.mailFrom = path;
-    return this.answer(REPLY.senderOk);
+    return this.answer(this.text('senderOk'));
   }
 
   private async rcpt(arg: string): Promise<Outcome> {
     if (this.tlsMissing()) return this.answer(REPLY.mustStartTls);
-    if (this.ctx.mailFrom === null) return this.answer(REPLY.needMail);
+    if (this.ctx.mailFrom === null) return this.answer(this.text('needMail'));
     const match = /^TO:\s*(.*)$/i.exec(arg);
-    if (!match) return this.answer(REPLY.rcptSyntax);
+    if (!match) return this.answer(this.text('rcptSyntax'));
     const { path } = splitPath(match[1] ?? '');
     this.ctx.rcptCommands += 1;
     const intent = relayIntent(this.ctx.mailFrom, path, this.ctx.localDomains);
-    const line = intent.kind === 'invalid' ? REPLY.badRecipientSyntax : this.policy.rcpt(intent, this.ctx);
-    if (line.startsWith('2')) this.ctx.accepted.push(path);
-    return this.answer(line);
+    const reply = intent.kind === 'invalid' ? this.text('badRecipientSyntax') : this.policy.rcpt(intent, this.ctx, path);
+    const first = (typeof reply === 'string' ? reply : reply[0]) ?? '';
+    if (first.startsWith('2')) this.ctx.accepted.push(path);
+    else this.ctx.refused.push(first);
+    return this.answer(reply);
   }
 
   private async data(): Promise<Outcome> {
     if (this.tlsMissing()) return this.answer(REPLY.mustStartTls);
-    if (this.ctx.mailFrom === null) return this.answer(REPLY.needMail);
-    if (this.ctx.accepted.length === 0) return this.answer(REPLY.noValidRecipients);
-    if (!(await this.reply(REPLY.startData)) || !(await this.writer.flush())) return 'gone';
+    if (this.ctx.mailFrom === null) return this.answer(this.text('dataWithoutMail'));
+    if (this.ctx.accepted.length === 0) return this.answer(this.text('noValidRecipients'));
+    if (!(await this.reply(this.text('startData'))) || !(await this.writer.flush())) return 'gone';
     const body: string[] = [];
     let size = 0;
     for (;;) {
@@ -197,26 +272,26 @@ class FakeSmtpSession {
       // RFC 5321 §4.5.2: a leading dot was doubled by the client.
       const unstuffed = line.startsWith('.') ? line.slice(1) : line;
       size += unstuffed.length + 2;
-      if (size <= MESSAGE_SIZE_LIMIT) body.push(unstuffed);
+      if (size <= this.sizeLimit) body.push(unstuffed);
     }
-    if (size > MESSAGE_SIZE_LIMIT) {
+    if (size > this.sizeLimit) {
       this.resetTransaction();
-      return this.answer(REPLY.messageTooBig);
+      return this.answer(this.text('messageTooBig'));
     }
     const queueId = this.policy.fixedQueueId ?? this.settings.nextQueueId();
     this.peer.record.messages.push({ mailFrom: this.ctx.mailFrom, rcptTo: [...this.ctx.accepted], data: body.join('\r\n'), queueId });
     this.resetTransaction();
-    return this.answer(queuedAs(queueId));
+    return this.answer(this.text('queuedAs', queueId));
   }
 
   private async startTls(): Promise<Outcome> {
-    if (this.ctx.tls) return this.answer(REPLY.tlsAlreadyActive);
-    if (!this.settings.offerStarttls) return this.answer(REPLY.unknownCommand);
+    if (this.ctx.tls) return this.answer(this.text('tlsAlreadyActive'));
+    if (!this.settings.offerStarttls) return this.answer(this.text('starttlsNotOffered'));
     if (this.policy.onStartTls) {
       if (!(await this.writer.flush())) return 'gone';
       if ((await this.policy.onStartTls(this.peer, this.ctx)) === 'finished') return 'gone';
     } else {
-      if (!(await this.reply(REPLY.readyToStartTls)) || !(await this.writer.flush())) return 'gone';
+      if (!(await this.reply(this.text('readyToStartTls'))) || !(await this.writer.flush())) return 'gone';
       if ((await this.peer.upgradeToTls()) === null) return 'gone';
     }
     // RFC 3207 §4.2: forget everything learned before TLS; the client must EHLO again.
@@ -226,14 +301,16 @@ class FakeSmtpSession {
     return 'continue';
   }
 
-  private greet(verb: 'EHLO' | 'HELO'): void {
+  private greet(verb: 'EHLO' | 'HELO', name: string): void {
     this.ctx.greeted = verb;
+    this.helo = name;
     this.resetTransaction();
   }
 
   private resetTransaction(): void {
     this.ctx.mailFrom = null;
     this.ctx.accepted = [];
+    this.ctx.refused = [];
   }
 }
 

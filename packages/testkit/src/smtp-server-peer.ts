@@ -54,8 +54,11 @@ export function startSmtpServerProfile(name: SmtpServerProfileName, options: Pro
     },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback) {
       const sender = session.envelope.mailFrom ? `<${session.envelope.mailFrom.address}>` : '<>';
-      const intent = relayIntent(sender, `<${address.address}>`, settings.localDomains);
-      const line = policy.rcpt(intent, contextOf(session, settings));
+      const path = `<${address.address}>`;
+      const intent = relayIntent(sender, path, settings.localDomains);
+      // The four profiles here answer every RCPT with one line.
+      const reply = policy.rcpt(intent, contextOf(session, settings), path);
+      const line = typeof reply === 'string' ? reply : reply.join(' ');
       callback(line.startsWith('2') ? null : replyError(line));
     },
     onData(stream, session, callback) {
@@ -100,7 +103,11 @@ function contextOf(session: SMTPServerSession, settings: SessionSettings): Sessi
     greeted: session.openingCommand === 'HELO' ? 'HELO' : 'EHLO',
     mailFrom: session.envelope.mailFrom ? `<${session.envelope.mailFrom.address}>` : null,
     accepted: session.envelope.rcptTo.map((r) => `<${r.address}>`),
+    refused: [],
     rcptCommands: session.envelope.rcptTo.length,
     errors: 0,
+    clientAddress: session.remoteAddress,
+    syntaxErrors: 0,
+    previous: null,
   };
 }
