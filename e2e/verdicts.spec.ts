@@ -1,6 +1,6 @@
 // One probe per verdict the issue names, started from the home form against a fake mail server,
 // read from the result page: the verdict status, the Evidence table, the transcript.
-import { REASON_CODES, VERDICT_LABELS, OUTCOME_WORDS, explainEnhancedStatus, resultPageTitle } from '@relayprobe/contracts';
+import { REASON_CODES, VERDICT_LABELS, OUTCOME_WORDS, explainEnhancedStatus, forPage, resultPageTitle } from '@relayprobe/contracts';
 import { expect, test } from './support/fixtures.js';
 import { startProbeFromForm } from './support/probe-form.js';
 import {
@@ -22,10 +22,10 @@ test('an open relay: "Open relay", R01 accepted in the Evidence table, words and
   const result = await finishedResult(request, id);
   expect(result.verdict?.code).toBe('open');
 
-  // The status says what, why and what to do next.
+  // The status says what, why and what to do next (in the page's words: advice-wording.spec.ts).
   const status = verdictStatus(page);
-  await expect(status).toContainText(result.verdict?.summary ?? '');
-  await expect(status).toContainText(result.verdict?.advice ?? '');
+  await expect(status).toContainText(forPage(result.verdict?.summary ?? ''));
+  await expect(status).toContainText(forPage(result.verdict?.advice ?? ''));
 
   const table = evidenceTable(page);
   for (const column of ['ID', 'MAIL FROM', 'RCPT TO', 'Reply', 'Outcome']) {
@@ -84,7 +84,7 @@ test('a greylisting server: "Inconclusive", with greylisting named as the cause'
   const result = await finishedResult(request, id);
   expect(result.verdict?.reasons.map((r) => r.code)).toContain('greylisting');
   await expect(page.getByText(REASON_CODES.greylisting).first()).toBeVisible();
-  await expect(verdictStatus(page)).toContainText(result.verdict?.advice ?? '');
+  await expect(verdictStatus(page)).toContainText(forPage(result.verdict?.advice ?? ''));
 });
 
 test('a port nobody listens on: "Unreachable"', async ({ page, request, targets }) => {
@@ -93,5 +93,5 @@ test('a port nobody listens on: "Unreachable"', async ({ page, request, targets 
   await expectStatus(page, VERDICT_LABELS.unreachable);
   const result = await finishedResult(request, id);
   expect(result.verdict?.code).toBe('unreachable');
-  await expect(verdictStatus(page)).toContainText(result.verdict?.summary ?? '');
+  await expect(verdictStatus(page)).toContainText(forPage(result.verdict?.summary ?? ''));
 });

@@ -13,3 +13,5 @@ export * from './validators.js';
 export * from './transcript-format.js';
 export * from './api.js';
 export * from './page-text.js';
+export * from './advice-wording.js';
+export * from './vector-results.js';

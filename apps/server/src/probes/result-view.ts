@@ -1,6 +1,6 @@
 // The result document as GET /api/v1/probes/:id returns it: the final result when there is one,
 // otherwise what the events so far say (a running or interrupted probe).
-import { RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, type ProbeEvent, type ResultDocument } from '@relayprobe/contracts';
+import { RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, latestVectorResults, type ProbeEvent, type ResultDocument } from '@relayprobe/contracts';
 import type { StoredProbe } from '../storage/probe-store.js';
 
 /** Build the document from a stored row and its events. */
@@ -13,7 +13,7 @@ export function resultDocument(row: StoredProbe, events: readonly ProbeEvent[]):
   return {
     schemaVersion: RESULT_SCHEMA_VERSION, id: row.id, tool: { name: 'relayprobe', version: RELAYPROBE_VERSION }, status: row.status,
     request: row.request, startedAt: row.createdAt, ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
-    ...(resolution ? { resolution } : {}), vectors: find('vector-result').map((e) => e.result), ...(delivery ? { delivery } : {}),
+    ...(resolution ? { resolution } : {}), vectors: latestVectorResults(events), ...(delivery ? { delivery } : {}),
     ...(verdict ? { verdict } : {}), events: [...events],
   };
 }

@@ -11,6 +11,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str: Check = (v) => typeof v === 'string';
 const int: Check = (v) => Number.isInteger(v);
 const bool: Check = (v) => typeof v === 'boolean';
+const count: Check = (v) => int(v) && (v as number) >= 0;
 const strings: Check = (v) => Array.isArray(v) && v.every(str);
 const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const shape = (fields: Record<string, Check>): Check => (v) => isObject(v) && Object.entries(fields).every(([k, check]) => check(v[k]));
@@ -26,7 +27,8 @@ const resolution = shape({ input: str, kind: str, mx: list(shape({ exchange: str
 /** The fields each event type must have, besides seq and ms. */
 const EVENT_FIELDS: Record<ProbeEvent['type'], Record<string, Check>> = {
   resolution: { resolution },
-  info: { phase: str, code: str, text: str },
+  // waitMs: a greylist-wait's pause before the retry, which the page counts down.
+  info: { phase: str, code: str, text: str, waitMs: optional(count) },
   error: { phase: str, code: str, text: str },
   command: { phase: str, tls: bool, text: str },
   reply: { phase: str, tls: bool, code: int, lines: strings, elapsedMs: int, flags: strings },

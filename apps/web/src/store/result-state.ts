@@ -32,6 +32,13 @@ export interface ResultState {
   /** The `done` message's short verdict, for a result whose verdict event is missing. */
   doneVerdict: DoneMessage['verdict'];
   request: ProbeRequest | undefined;
+  /** When the probe started (the document's `startedAt`); event `ms` count from here. */
+  startedAt: string | undefined;
+  /**
+   * While a greylister's wait runs: when the probe retries, in ms since the start (the latest
+   * greylist-wait event's `ms + waitMs`); cleared when the probe connects again.
+   */
+  greylistRetryMs: number | undefined;
   /** Final session facts (only in a finished document). */
   session: SessionFacts | undefined;
 }
@@ -40,14 +47,18 @@ export interface ResultState {
 export function emptyResult(id?: string): ResultState {
   return {
     id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], held: {},
-    progress: undefined, verdict: undefined, doneVerdict: undefined, request: undefined, session: undefined,
+    progress: undefined, verdict: undefined, doneVerdict: undefined, request: undefined, startedAt: undefined,
+    greylistRetryMs: undefined, session: undefined,
   };
 }
 
-/** Derived facts one event contributes (progress, verdict). */
+/** Derived facts one event contributes (progress, verdict, a greylister's wait). */
 function absorb(state: ResultState, event: ProbeEvent): ResultState {
   if (event.type === 'vector-start') return { ...state, progress: { vector: event.vector, index: event.index, total: event.total } };
   if (event.type === 'verdict') return { ...state, verdict: event.verdict };
+  if (event.type === 'info' && event.code === 'greylist-wait' && event.waitMs !== undefined) return { ...state, greylistRetryMs: event.ms + event.waitMs };
+  // The retry opens a new connection: the wait is over, whatever the two clocks say.
+  if (event.type === 'info' && event.code === 'connecting' && state.greylistRetryMs !== undefined) return { ...state, greylistRetryMs: undefined };
   return state;
 }
 
@@ -89,7 +100,7 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   // A finished status is final: a document fetched before `done` must not turn it back to running.
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
   return {
-    ...merged, lookup: 'found', failure: undefined, status, request: doc.request,
+    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt,
     session: doc.session ?? merged.session, verdict: merged.verdict ?? doc.verdict,
   };
 }
@@ -102,4 +113,15 @@ export function applyDone(state: ResultState, done: Pick<DoneMessage, 'status' |
 /** The probe is still running per the latest information (nothing final seen yet). */
 export function isRunning(state: Pick<ResultState, 'status'>): boolean {
   return state.status === 'running';
+}
+
+/**
+ * When a running probe retries after a greylister's wait, as a time on the page's clock (ms since
+ * the epoch): `startedAt` plus the wait's end; undefined when no wait runs, the probe has finished,
+ * or the start is unknown.
+ */
+export function greylistRetryAt(state: Pick<ResultState, 'status' | 'startedAt' | 'greylistRetryMs'>): number | undefined {
+  if (!isRunning(state) || state.greylistRetryMs === undefined || state.startedAt === undefined) return undefined;
+  const started = Date.parse(state.startedAt);
+  return Number.isFinite(started) ? started + state.greylistRetryMs : undefined;
 }

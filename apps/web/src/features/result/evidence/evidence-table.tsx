@@ -1,7 +1,7 @@
 // The evidence: one row per vector or control result, its key in the first cell, the outcome in
-// words (OUTCOME_WORDS) and in colour, never colour alone.
+// words (OUTCOME_WORDS) and in colour, never colour alone; a note in the page's words (forPage).
 import { useMemo } from 'react';
-import { escapeForDisplay, OUTCOME_WORDS, type VectorResult } from '@relayprobe/contracts';
+import { escapeForDisplay, forPage, latestVectorResults, OUTCOME_WORDS, type VectorResult } from '@relayprobe/contracts';
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
 import { outcomeTone } from './outcome-tone.js';
@@ -17,7 +17,8 @@ function replyText(result: VectorResult): string {
 /** The evidence table. */
 export function EvidenceTable() {
   const events = useApp(selectEvents);
-  const results = useMemo(() => events.flatMap((e) => (e.type === 'vector-result' ? [e.result] : [])), [events]);
+  // A test run again (greylist retry, controls with another sender) shows its latest result only.
+  const results = useMemo(() => latestVectorResults(events), [events]);
   return (
     <section className="panel evidence-section">
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Results table">
@@ -47,7 +48,7 @@ export function EvidenceTable() {
                 <td className="address">{escapeForDisplay(r.rcptTo)}</td>
                 <td className="reply">
                   {replyText(r)}
-                  {r.note !== undefined && <span className="cell-note">{escapeForDisplay(r.note)}</span>}
+                  {r.note !== undefined && <span className="cell-note">{escapeForDisplay(forPage(r.note))}</span>}
                 </td>
                 <td>
                   <span className={`outcome tone-${outcomeTone(r)}`}>{OUTCOME_WORDS[r.outcome] ?? escapeForDisplay(r.outcome)}</span>

@@ -1,9 +1,10 @@
 // Progress while running: "vector 7 of 22" from the latest vector-start event, and the state of
 // the live stream (a dropped one reconnects by itself). Kept out of the status line so a screen
-// reader is not told every step.
+// reader is not told every step. A greylister's wait gets a line of its own (GreylistCountdown).
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
 import { isRunning } from '../../../store/result-state.js';
+import { GreylistCountdown } from './greylist-countdown.js';
 
 type S = AppState;
 const selectRunning = (s: S) => isRunning(s.result);
@@ -34,6 +35,7 @@ export function ProbeProgress() {
       ) : (
         <p className="progress-text">Connecting to the mail server…</p>
       )}
+      <GreylistCountdown />
       {words !== '' && <p className={`connection connection-${connection.phase}`}>{words}{connection.retries > 1 ? ` (attempt ${connection.retries})` : ''}</p>}
     </div>
   );

@@ -1,8 +1,10 @@
 // What the status line says: the verdict's label exactly as VERDICT_LABELS has it (DESIGN.md),
 // or "Running" / "Interrupted", then the one-sentence summary, what to do next, and the reasons.
 // `statusBadge` is the one mapping from a probe's status and verdict to a label and a colour: the
-// status line and the recent results list (features/recent) both use it.
-import { VERDICT_LABELS, type ProbeStatus, type Reason, type VerdictCode } from '@relayprobe/contracts';
+// status line and the recent results list (features/recent) both use it. The verdict's texts are
+// stored in the CLI's words ("--send-message --to"); the page shows them in its own (forPage:
+// the form's controls, or who sets what the page does not offer).
+import { VERDICT_LABELS, forPage, type ProbeStatus, type Reason, type Verdict, type VerdictCode } from '@relayprobe/contracts';
 import { isRunning, type ResultState } from '../../../store/result-state.js';
 
 /** A probe's state in a word or two, and the colour that goes with it (`tone-*` in app.css); the words carry the meaning. */
@@ -39,7 +41,9 @@ export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'verd
   const verdict = result.verdict;
   const badge = statusBadge(result.status, verdict ?? result.doneVerdict);
   if (isRunning(result)) return { ...none, ...badge, summary: RUNNING_SUMMARY };
-  if (result.status === 'interrupted') return { ...badge, summary: INTERRUPTED_SUMMARY, advice: INTERRUPTED_ADVICE, reasons: verdict?.reasons ?? [] };
-  if (verdict) return { ...badge, summary: verdict.summary, advice: verdict.advice, reasons: verdict.reasons };
+  if (result.status === 'interrupted') return { ...badge, summary: INTERRUPTED_SUMMARY, advice: INTERRUPTED_ADVICE, reasons: reasonsForPage(verdict) };
+  if (verdict) return { ...badge, summary: forPage(verdict.summary), advice: forPage(verdict.advice), reasons: reasonsForPage(verdict) };
   return { ...none, ...badge };
 }
+
+const reasonsForPage = (verdict: Verdict | undefined): Reason[] => (verdict?.reasons ?? []).map((r) => ({ ...r, text: forPage(r.text) }));
