@@ -6,12 +6,13 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
-import { RELAYPROBE_VERSION, escapeForDisplay } from '@relayprobe/contracts';
+import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
 import { ProbeStore } from './storage/probe-store.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
+import { logText, sanitizeLogFields } from './log-text.js';
 import { sendError } from './http/api-errors.js';
 import { describeValidation } from './http/validation-message.js';
 import { probeRoutes } from './routes/probe-routes.js';
@@ -28,6 +29,8 @@ export interface AppDependencies {
   trustedCa?: string;
   /** Pino logger options, or false (tests). Default: JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger'];
+  /** Where the JSON log lines go instead of stdout (tests read them); the default logger options apply, and `logger` is ignored. */
+  logStream?: { write(line: string): void };
   /** WebSocket ping interval (tests shorten it). */
   pingIntervalMs?: number;
   /** The web app's build (default apps/web/dist); tests point it elsewhere to test the plain pages. */
@@ -35,22 +38,24 @@ export interface AppDependencies {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
-const capped = (text: string, max = 512) => escapeForDisplay(text.length > max ? `${text.slice(0, max)}…` : text);
 
-/** JSON logs with control characters escaped and user-controlled fields capped (SECURITY.md §4). */
-function loggerOptions(config: ServerConfig): FastifyServerOptions['logger'] {
+/** JSON logs with control characters escaped and text fields capped (SECURITY.md §4; log-text.ts). */
+function loggerOptions(config: ServerConfig, stream: AppDependencies['logStream']): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: ['req.headers.authorization'],
+    // Top-level text fields (a probe's target, say); the request has its own serializer.
+    formatters: { log: sanitizeLogFields },
     serializers: {
-      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: capped(req.url), ip: req.ip }),
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: logText(req.url), ip: req.ip }),
     },
+    ...(stream ? { stream } : {}),
   };
 }
 
 export async function buildApp(config: ServerConfig, deps: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config),
+    logger: deps.logStream ? loggerOptions(config, deps.logStream) : (deps.logger ?? loggerOptions(config, undefined)),
     trustProxy: config.trustProxy,
     bodyLimit: MAX_BODY_BYTES,
   });
@@ -70,6 +75,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   const linkTo = (id: string) => `${publicBase ?? ''}/r/${id}`;
   const metrics = new Metrics();
   const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo });
+  metrics.readLoadFrom(manager);
   const https = publicBase?.startsWith('https:') === true;
 
   await app.register(helmet, {

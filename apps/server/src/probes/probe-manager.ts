@@ -9,7 +9,7 @@
 // or repeated.
 import type { CreateProbeBody, ApiErrorCode, DoneMessage, ProbeEvent, ResultDocument, ServerMessage } from '@relayprobe/contracts';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
-import { createSystemResolver, prepareProbe, runPreparedProbe, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
+import { createAddressPolicy, createSystemResolver, prepareProbe, runPreparedProbe, type AddressPolicy, type AddressPolicyOptions, type DnsResolver, type PreparedProbe } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { NewProbe, ProbeFinal, ProbeStore } from '../storage/probe-store.js';
@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics.js';
 import { TargetLimits } from './target-limits.js';
 import { GroupCommit } from './group-commit.js';
 import { resultDocument } from './result-view.js';
+import { allowlistedAddresses, probeLogFields } from './probe-log.js';
 
 /**
  * Events of every live probe are written together (group commit): after this long, or sooner
@@ -81,8 +82,17 @@ export class ProbeManager {
   private reserved = 0;
   private readonly creates: GroupCommit<NewProbe>;
   private readonly finals: GroupCommit<{ id: string; final: ProbeFinal }>;
+  /** Where probes may connect: the server never allows private ranges, only RELAYPROBE_ALLOW_TARGETS. */
+  private readonly addressRules: AddressPolicyOptions;
+  /** The same rules as a policy, to tell which addresses only the allowlist lets through (for the log). */
+  private readonly policy: AddressPolicy;
 
   constructor(private readonly options: ProbeManagerOptions) {
+    this.addressRules = { allowPrivate: false, allowCidrs: options.config.allowTargets };
+    const policy = createAddressPolicy(this.addressRules);
+    // config.ts validated the CIDRs with this very function.
+    if (!policy.ok) throw new Error(`bug: RELAYPROBE_ALLOW_TARGETS passed validation but ${policy.message}`);
+    this.policy = policy.policy;
     this.limits = new TargetLimits(options.config.targetHourlyLimit);
     const store = options.store;
     this.creates = new GroupCommit((rows) => store.createProbes(rows), (row) => store.createProbe(row));
@@ -108,7 +118,7 @@ export class ProbeManager {
       sendMessage: body.sendMessage === true, ...(body.to !== undefined ? { to: body.to } : {}),
       helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds, dnsServers: config.dnsServers,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
-      allowPrivate: false, allowCidrs: config.allowTargets, allowedPorts: config.ports,
+      ...this.addressRules, allowedPorts: config.ports,
       resolver: this.resolver,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
     });
@@ -148,14 +158,23 @@ export class ProbeManager {
     };
     this.live.set(entry.id, entry);
     this.options.metrics.probeStarted();
+    const allowlisted = allowlistedAddresses(probe.resolution, this.policy);
+    if (allowlisted.length > 0) this.options.log.info({ ...probeLogFields(probe), addresses: allowlisted }, 'address allowed only by RELAYPROBE_ALLOW_TARGETS');
     if (this.shuttingDown) {
       // Shutdown began while the row was being committed: it will not run; its link says so.
+      this.logStarted(entry);
       this.finish(entry, 'interrupted', undefined);
       return { ok: true, id: entry.id };
     }
     this.queue.push(entry);
     this.pump();
+    this.logStarted(entry);
     return { ok: true, id: entry.id };
+  }
+
+  /** The accepted probe's line; `queued` when it waits for a free slot. */
+  private logStarted(entry: LiveProbe): void {
+    this.options.log.info({ ...probeLogFields(entry.prepared), queued: entry.state === 'queued' }, 'probe started');
   }
 
   private pump(): void {
@@ -228,7 +247,11 @@ export class ProbeManager {
     if (entry.state === 'running') this.running--;
     this.live.delete(entry.id);
     this.limits.finished(entry.targetKey, entry.id);
-    this.options.metrics.probeFinished(status === 'interrupted' ? 'interrupted' : (verdict?.code ?? 'interrupted'), (performance.now() - entry.startedAt) / 1000);
+    const durationMs = performance.now() - entry.startedAt;
+    this.options.metrics.probeFinished(status === 'interrupted' ? 'interrupted' : (verdict?.code ?? 'interrupted'), durationMs / 1000);
+    this.options.log.info({
+      ...probeLogFields(entry.prepared), status, ...(verdict ? { verdict: verdict.code } : {}), durationMs: Math.round(durationMs), ...(committed ? {} : { stored: false }),
+    }, 'probe finished');
     // `done` only after the final commit (SECURITY.md §5). Without a commit the viewers are
     // closed with 1011 so they reconnect and read what storage holds.
     const done: DoneMessage = { type: 'done', status, ...(verdict ? { verdict } : {}) };

@@ -22,8 +22,8 @@ export const serviceRoutes: FastifyPluginAsync<ServiceRoutesOptions> = async (ap
   });
 
   app.get('/metrics', { schema: { hide: true }, preHandler: tokenGuard(options.authToken) }, async (_request, reply) => {
-    reply.header('cache-control', 'no-store').type('text/plain; version=0.0.4; charset=utf-8');
-    return options.metrics.render({ running: options.manager.runningCount, queued: options.manager.queuedCount });
+    reply.header('cache-control', 'no-store').type(options.metrics.contentType);
+    return options.metrics.render();
   });
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
