@@ -27,6 +27,7 @@ export const LAB_INSTANCES: readonly LabInstance[] = [
   i('postfix-open-starttls-required', 'postfix', 'open', 'starttls-required'),
   i('postfix-open-implicit', 'postfix', 'open', 'implicit'),
   i('postfix-closed', 'postfix', 'closed'),
+  i('postfix-closed-implicit', 'postfix', 'closed', 'implicit'),
   i('postfix-default-454', 'postfix', 'default-454'),
   i('postfix-trusts-localhost', 'postfix', 'trusts-localhost'),
   i('postfix-accept-all-bounce', 'postfix', 'accept-all-bounce'),

@@ -15,6 +15,7 @@ import { LAB_HELO } from './lab-runner.js';
 const PAIRS: [ProfileName, string][] = [
   ['open-relay', 'postfix-open'],
   ['postfix-closed', 'postfix-closed'],
+  ['implicit-tls', 'postfix-closed-implicit'],
   ['postfix-default', 'postfix-default-454'],
   ['accept-all', 'postfix-accept-all-bounce'],
   ['starttls-required', 'postfix-open-starttls-required'],
