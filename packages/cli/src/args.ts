@@ -2,6 +2,7 @@
 // A bad flag gets one line naming the problem (exit 1, nothing sent).
 import { parseArgs } from 'node:util';
 import type { ProbeOptions } from '@relayprobe/probe';
+import { SUITE_SIZES } from '@relayprobe/contracts';
 
 export const USAGE = `Usage: relayprobe <target> [options]
 
@@ -16,7 +17,7 @@ SMTP conversation live and a verdict.
 Options:
   --port N                 TCP port (default 25; 465 implies implicit TLS with --tls auto)
   --suite NAME             quick: R01 and the controls; standard (default): nmap's vectors
-                           and more; thorough: all 23 vectors, repeated per local name
+                           and more; thorough: all ${SUITE_SIZES.thorough} vectors, repeated per local name
   --tls MODE               auto (default): STARTTLS when offered, implicit TLS on 465 and
                            on any port that sends no greeting for 3 s but answers TLS;
                            starttls: require STARTTLS; implicit: TLS from the first byte;

@@ -15,3 +15,4 @@ export * from './api.js';
 export * from './page-text.js';
 export * from './advice-wording.js';
 export * from './vector-results.js';
+export * from './suite-sizes.js';

@@ -1,6 +1,6 @@
 // The choices the form offers, each with the one line that explains it (RELAY-TESTS.md §2 for the
 // suites, DESIGN.md "Contracts" for the TLS modes). Values are the API's.
-import type { Suite, TlsMode } from '@relayprobe/contracts';
+import { CONTROL_COUNT, SUITE_SIZES, type Suite, type TlsMode } from '@relayprobe/contracts';
 
 /** Ports offered; any other may be typed (the server's RELAYPROBE_PORTS decides). */
 export const PORT_CHOICES = [
@@ -11,9 +11,9 @@ export const PORT_CHOICES = [
 
 /** Each suite with a short line for its option and a longer one under the control. */
 export const SUITE_CHOICES: readonly { value: Suite; short: string; explanation: string }[] = [
-  { value: 'quick', short: 'one relay attempt', explanation: 'One plain relay attempt (R01) plus the three controls; a few seconds.' },
-  { value: 'standard', short: '19 address tricks', explanation: "nmap's address tricks and three more (19 in all), plus the three controls." },
-  { value: 'thorough', short: 'every trick, per name', explanation: 'All 23 tricks, repeated for each name the server calls its own, plus the controls.' },
+  { value: 'quick', short: 'one relay attempt', explanation: `One plain relay attempt (R01) plus the ${CONTROL_COUNT} controls; a few seconds.` },
+  { value: 'standard', short: `${SUITE_SIZES.standard} address tricks`, explanation: `nmap's address tricks and three more (${SUITE_SIZES.standard} in all), plus the ${CONTROL_COUNT} controls.` },
+  { value: 'thorough', short: 'every trick, per name', explanation: `All ${SUITE_SIZES.thorough} tricks, repeated for each name the server calls its own, plus the controls.` },
 ];
 
 /** The TLS modes, labelled as the DOM contract names them, each with its explanation. */
