@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the real mail servers of the lab are on this machine (STACK.md, "Real mail servers"):
 #   - Postfix, postgrey, dnsmasq and swaks from Debian's apt repositories, installed normally;
-#   - Exim (exim4-daemon-light) and OpenSMTPD unpacked with `dpkg-deb -x` under $LAB_ROOT,
-#     because all three MTAs Provide/Conflict mail-transport-agent and apt installs only one.
+#   - Exim (exim4-daemon-light), OpenSMTPD and Sendmail (sendmail-bin, sendmail-cf,
+#     sendmail-base) unpacked with `dpkg-deb -x` under $LAB_ROOT, because all four MTAs
+#     Provide/Conflict mail-transport-agent and apt installs only one.
 #     Their maintainer scripts never run, so their users are created here.
 # A temporary /usr/sbin/policy-rc.d that exits 101 keeps apt from starting a system MTA.
 # Exit 0 when everything is there (a second run is a no-op), 1 when something is missing and we
@@ -14,9 +15,11 @@ APT_PACKAGES=(postfix postgrey dnsmasq-base swaks util-linux
   # the shared libraries exim4-daemon-light and opensmtpd link against (their packages are only unpacked)
   libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0 libdb5.3 libcrypt1
   libevent-2.1-7 libpam0g libssl3 zlib1g
+  # ... and Sendmail 8.17 (ldd usr/libexec/sendmail/sendmail); m4 builds its .cf from sendmail-cf
+  libldap-2.5-0 libsasl2-2 libwrap0 libtirpc3 liblockfile1 m4
   # the OpenSSL 3 key-loading fix for OpenSMTPD 6.8 (configs/opensmtpd/openssl3-pkey-fix.c) is built with gcc
   gcc libc6-dev)
-UNPACKED=(exim4-daemon-light exim4-base opensmtpd)
+UNPACKED=(exim4-daemon-light exim4-base opensmtpd sendmail-bin sendmail-cf sendmail-base)
 
 missing_apt=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -25,7 +28,7 @@ done
 need_unpack=0
 for p in "${UNPACKED[@]}"; do [ -f "$LAB_ROOT/.unpacked-$p" ] || need_unpack=1; done
 need_users=0
-for u in Debian-exim opensmtpd opensmtpq; do id "$u" >/dev/null 2>&1 || need_users=1; done
+for u in Debian-exim opensmtpd opensmtpq smmta smmsp; do id "$u" >/dev/null 2>&1 || need_users=1; done
 
 if [ ${#missing_apt[@]} -eq 0 ] && [ $need_unpack -eq 0 ] && [ $need_users -eq 0 ]; then
   exit 0
@@ -33,7 +36,7 @@ fi
 
 uid="${ENSURE_MTAS_UID:-$(id -u)}"
 if [ "$uid" != "0" ]; then
-  echo "The mail-server lab needs Debian's Postfix, Exim and OpenSMTPD. As root, run:" >&2
+  echo "The mail-server lab needs Debian's Postfix, Exim, OpenSMTPD and Sendmail. As root, run:" >&2
   echo "  sudo bash $(realpath "$0")" >&2
   exit 1
 fi
@@ -69,4 +72,9 @@ id Debian-exim >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /
 id opensmtpd >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/lib/opensmtpd/empty --shell /usr/sbin/nologin opensmtpd
 id opensmtpq >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/lib/opensmtpd/empty --shell /usr/sbin/nologin opensmtpq
 mkdir -p /var/lib/opensmtpd/empty
+# sendmail-base's postinst: groups and users smmta (the MTA's DefaultUser) and smmsp (submission).
+getent group smmta >/dev/null || groupadd --system smmta
+getent group smmsp >/dev/null || groupadd --system smmsp
+id smmta >/dev/null 2>&1 || useradd --system -g smmta --no-create-home --home-dir /var/lib/sendmail --shell /usr/sbin/nologin smmta
+id smmsp >/dev/null 2>&1 || useradd --system -g smmsp --no-create-home --home-dir /var/lib/sendmail --shell /usr/sbin/nologin smmsp
 exit 0

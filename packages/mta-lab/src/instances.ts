@@ -3,13 +3,13 @@
 // address, is in ../EXPECTED.md (one table a person reads and the tests parse).
 import type { LabTls } from './lab-types.js';
 
-export type LabMta = 'postfix' | 'exim' | 'opensmtpd';
+export type LabMta = 'postfix' | 'exim' | 'opensmtpd' | 'sendmail';
 
 export interface LabInstance {
   /** Stable id, the first column of EXPECTED.md: "postfix-open", "exim-closed-starttls". */
   id: string;
   mta: LabMta;
-  /** The driver's flavour name (POSTFIX_FLAVOURS, EXIM_FLAVOURS, OPENSMTPD_FLAVOURS). */
+  /** The driver's flavour name (POSTFIX_FLAVOURS, EXIM_FLAVOURS, OPENSMTPD_FLAVOURS, SENDMAIL_FLAVOURS). */
   flavour: string;
   tls: LabTls;
   /** Started anew for every run (its state, a rate counter or a greylist database, is per run). */
@@ -56,6 +56,7 @@ export const LAB_INSTANCES: readonly LabInstance[] = [
   i('opensmtpd-closed', 'opensmtpd', 'closed'),
   i('opensmtpd-trusts-localhost', 'opensmtpd', 'trusts-localhost'),
   i('opensmtpd-auth-required', 'opensmtpd', 'auth-required', 'starttls'),
+  i('sendmail-closed', 'sendmail', 'closed'),
 ];
 
 /** The instance with this id, or a clear error. */

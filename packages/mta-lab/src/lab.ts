@@ -16,6 +16,7 @@ import { startSink, type Sink } from './sink.js';
 import { startDaemon } from './daemon.js';
 import { startExim, type EximFlavour } from './exim.js';
 import { startOpensmtpd, type OpensmtpdFlavour } from './opensmtpd.js';
+import { startSendmail, type SendmailFlavour } from './sendmail.js';
 
 /** The certificate every TLS instance presents (the testkit's, for mx.relay-test.example, signed by its CA). */
 const FIXTURES = fileURLToPath(new URL('../../testkit/fixtures/', import.meta.url));
@@ -156,5 +157,7 @@ async function startMta(instance: LabInstance, ctx: StartContext, helpers: Runni
       return startExim(instance.flavour as EximFlavour, instance.tls, ctx);
     case 'opensmtpd':
       return startOpensmtpd(instance.flavour as OpensmtpdFlavour, instance.tls, ctx);
+    case 'sendmail':
+      return startSendmail(instance.flavour as SendmailFlavour, instance.tls, ctx);
   }
 }

@@ -22,6 +22,7 @@ const PAIRS: [ProfileName, string][] = [
   ['percent-hack-only', 'postfix-percent-hack'],
   ['opensmtpd-closed', 'opensmtpd-closed'],
   ['exim-closed', 'exim-closed'],
+  ['sendmail-closed', 'sendmail-closed'],
 ];
 
 let lab: Lab;

@@ -14,6 +14,8 @@ import {
   postfixRelayDeferred,
   postfixRelayDenied,
   postfixUnknownUser,
+  sendmailHostnameRequired,
+  sendmailInvalidRoute,
   sendmailRelayDenied,
 } from './reply-texts.js';
 import type { ServerPolicy } from './server-policy.js';
@@ -92,6 +94,21 @@ export function postfixClosedPolicy(): ServerPolicy {
   return { greeting: postfixGreeting, starttls: 'when-configured', rcpt: discriminating(postfixDenied) };
 }
 
+/**
+ * Sendmail's answer to a foreign recipient: its address parser refuses two forms before the relay
+ * rules see them (553, not a relay refusal), everything else is "Relaying denied". Seen in
+ * Sendmail 8.17, packages/mta-lab sendmail-closed (--suite thorough): `<r@ext@host>` (R13, R15)
+ * "Invalid route address", `<r%ext@>` (R22) "Hostname required", but `<r@ext@>` (R23, both at
+ * once) "Relaying denied".
+ */
+function sendmailForeign(intent: RelayIntent): string {
+  const doubleAt = intent.tricks.includes('double-at');
+  const emptyDomain = intent.tricks.includes('empty-domain');
+  if (doubleAt && !emptyDomain) return sendmailInvalidRoute(intent.address);
+  if (emptyDomain && !doubleAt) return sendmailHostnameRequired(intent.address);
+  return sendmailRelayDenied(intent.address);
+}
+
 /** The policy of a profile; `errorDelayMs` applies to error-limit only. */
 export function profilePolicy(name: ProfileName, errorDelayMs = 1000): ServerPolicy {
   switch (name) {
@@ -120,7 +137,7 @@ export function profilePolicy(name: ProfileName, errorDelayMs = 1000): ServerPol
       return {
         greeting: (h) => [`220 ${h} ESMTP Sendmail 8.17.2/8.17.2; Sun, 29 Nov 2026 04:00:00 GMT`],
         starttls: 'when-configured',
-        rcpt: discriminating((i) => sendmailRelayDenied(i.address)),
+        rcpt: discriminating(sendmailForeign),
       };
     case 'exchange-closed':
       return { greeting: (h) => [`220 ${h} Microsoft ESMTP MAIL Service ready`], starttls: 'when-configured', rcpt: discriminating(() => REPLY.exchangeRelayDenied) };

@@ -78,6 +78,10 @@ export const postfixNullMx = (addr: string, domain: string): string =>
   `556 5.1.10 <${addr}>: Recipient address rejected: Domain ${domain} does not accept mail (nullMX)`;
 /** Sendmail's refusal of a foreign recipient. */
 export const sendmailRelayDenied = (addr: string): string => `550 5.7.1 <${addr}>... Relaying denied`;
+/** Sendmail's parser on `<r@ext@host>` (R13, R15): seen in Sendmail 8.17, packages/mta-lab sendmail-closed. */
+export const sendmailInvalidRoute = (addr: string): string => `553 5.1.3 <${addr}>... Invalid route address`;
+/** Sendmail's parser on an empty domain, `<r%ext@>` (R22): seen in Sendmail 8.17, packages/mta-lab sendmail-closed. */
+export const sendmailHostnameRequired = (addr: string): string => `553 5.1.3 <${addr}>... Hostname required`;
 /** OpenSMTPD's refusal of a foreign recipient (no relay wording, no enhanced code). */
 export const opensmtpdInvalidRecipient = (addr: string): string => `550 Invalid recipient: <${addr}>`;
 /** Postfix's error limit (smtpd_hard_error_limit). */
