@@ -47,10 +47,6 @@ const ENGINE_TEXTS: readonly [cli: string, page: string][] = [
     `The server refused our HELO name: run again once the HELO name is this relayprobe service's real host name, one that resolves in DNS (${OP} sets it: RELAYPROBE_HELO_NAME).`,
   ],
   [
-    "Run again with --helo set to this machine's real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).",
-    `Run again once the HELO name is this relayprobe service's real host name, one that resolves in DNS (${OP} sets it: RELAYPROBE_HELO_NAME).`,
-  ],
-  [
     'Run again with a test domain of your own that resolves and is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).',
     `Run again with a test domain of your own that resolves and is hosted elsewhere (the test domain is set by ${OP}: RELAYPROBE_TEST_DOMAIN).`,
   ],

@@ -175,6 +175,18 @@ export class ProbeSession extends SmtpConnection {
     this.startAttempt({ test, kind: 'vector', mailFrom: test.mailFrom, rcptTo: test.rcptTo, stage: 'main' }, now);
   }
 
+  /** Forget these tests' results and queue them again from a first attempt (`change` adjusts the test first). */
+  private runAgain(results: readonly VectorResult[], change?: (test: PlannedTest) => void): void {
+    for (const result of results) {
+      const test = this.plan?.find((t) => t.key === result.key);
+      if (!test) continue;
+      this.results.delete(result.key);
+      change?.(test);
+      test.attempts = 0;
+      this.queue.push(test);
+    }
+  }
+
   /**
    * Once the plan is done: when the server refused our plain sender's domain (it could not resolve
    * the test domain: Postfix reject_unknown_sender_domain) for the controls, but accepted a strong
@@ -187,14 +199,7 @@ export class ProbeSession extends SmtpConnection {
     const refused = ['C1', 'C2'].map((id) => this.results.get(id)).filter((r): r is VectorResult => r !== undefined && r.outcome !== 'accepted' && r.flags.includes('sender-domain-refused'));
     if (!accepted || refused.length === 0 || !refused.some((r) => r.id === 'C2')) return;
     this.controlsRetried = true;
-    for (const result of refused) {
-      const test = this.plan?.find((t) => t.key === result.key);
-      if (!test) continue;
-      this.results.delete(result.key);
-      test.mailFrom = accepted.mailFrom;
-      test.attempts = 0;
-      this.queue.push(test);
-    }
+    this.runAgain(refused, (test) => (test.mailFrom = accepted.mailFrom));
     this.info('control-retry', `The server refused our sender's domain for the controls but accepted ${accepted.key} with the sender ${accepted.mailFrom}; running ${refused.map((r) => r.key).join(' and ')} again with that sender.`, now, 'control');
   }
 
@@ -209,14 +214,7 @@ export class ProbeSession extends SmtpConnection {
     if (deferred.length === 0) return false;
     this.greylistRetried = true;
     const wait = greylistWaitMs(deferred, bound);
-    for (const result of deferred) {
-      this.results.delete(result.key);
-      const test = this.plan?.find((t) => t.key === result.key);
-      if (test) {
-        test.attempts = 0;
-        this.queue.push(test);
-      }
-    }
+    this.runAgain(deferred);
     const seconds = Math.round(wait / 1000);
     this.emit({
       type: 'info', phase: 'vector', code: 'greylist-wait',

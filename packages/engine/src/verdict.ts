@@ -195,9 +195,9 @@ const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> =
 };
 
 function inconclusiveAdvice(causes: ReasonCode[]): string {
-  if (causes.includes('helo-refused')) return 'The server refused our HELO name: run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
   if (causes.includes('greylisting')) return 'Greylisting defers first attempts: run the test again after a few minutes.';
-  if (causes.includes('helo-name-refused')) return 'Run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
+  // helo-refused: EHLO and HELO both refused; helo-name-refused: the name refused at MAIL or RCPT.
+  if (causes.includes('helo-refused') || causes.includes('helo-name-refused')) return 'The server refused our HELO name: run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
   if (causes.includes('sender-domain-refused') || causes.includes('test-domain-refused')) return 'Run again with a test domain of your own that resolves and is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
   if (causes.includes('rate-limited')) return 'The server limits how often a client may connect: wait until its limit resets (often a minute or an hour) and run again, or run the quick suite (--suite quick), which needs one connection.';
   if (causes.includes('blocklisted')) return 'The server refused our address; run the test from another network or ask its operator.';

@@ -2,13 +2,18 @@
 //   npm run lab -w @relayprobe/mta-lab -- postfix-open exim-closed
 //   npm run lab -w @relayprobe/mta-lab -- --list
 // Prints each instance's address, port and log file, so you can point relayprobe or swaks at it.
-import { LAB_INSTANCES, labInstance } from '../src/instances.js';
+import { LAB_INSTANCES, labInstance, type LabMta } from '../src/instances.js';
+import { EXIM_FLAVOURS } from '../src/exim.js';
+import { OPENSMTPD_FLAVOURS } from '../src/opensmtpd.js';
+import { POSTFIX_FLAVOURS } from '../src/postfix.js';
+import { SENDMAIL_FLAVOURS } from '../src/sendmail.js';
 import { startLab } from '../src/lab.js';
 
 const args = process.argv.slice(2);
 if (args.length === 0 || args.includes('--list')) {
   console.log('Lab instances (src/instances.ts); expected verdicts are in EXPECTED.md:');
-  for (const i of LAB_INSTANCES) console.log(`  ${i.id.padEnd(34)} ${i.mta} ${i.flavour}, TLS ${i.tls}`);
+  const flavours: Record<LabMta, Record<string, string>> = { postfix: POSTFIX_FLAVOURS, exim: EXIM_FLAVOURS, opensmtpd: OPENSMTPD_FLAVOURS, sendmail: SENDMAIL_FLAVOURS };
+  for (const i of LAB_INSTANCES) console.log(`  ${i.id.padEnd(34)} TLS ${i.tls.padEnd(17)} ${flavours[i.mta][i.flavour] ?? i.flavour}`);
   process.exit(args.length === 0 ? 1 : 0);
 }
 if (process.getuid?.() !== 0) {

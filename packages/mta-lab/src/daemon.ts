@@ -107,5 +107,10 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
   return { child, stop };
 }
 
-/** The last lines of a log file, for failure messages. */
-export const logTail = tail;
+/**
+ * `unshare FLAGS sh -c SCRIPT LABEL ARGS...` as a daemon's command: the drivers that need a
+ * namespace of their own (their resolv.conf, hosts, compiled-in paths) run their start script so.
+ */
+export function unshareShell(flags: readonly string[], script: string, label: string, args: readonly string[]): Pick<DaemonSpec, 'command' | 'args'> {
+  return { command: 'unshare', args: [...flags, 'sh', '-c', script, label, ...args] };
+}

@@ -25,6 +25,7 @@ import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { dirname, join, resolve } from 'node:path';
 import type { LabTls, RunningMta, StartContext } from './lab-types.js';
+import { unpacked, userIds } from './lab-host.js';
 
 export type EximFlavour = 'open' | 'closed' | 'trusts-localhost' | 'catch-all' | 'auth-required' | 'tarpit' | 'helo-check';
 
@@ -80,16 +81,9 @@ const EXIM_USER = 'Debian-exim';
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-const eximBinary = () => join(process.env.RELAYPROBE_MTA_ROOT ?? '/opt/relayprobe-mta-lab', 'root/usr/sbin/exim4');
+const eximBinary = () => unpacked('usr/sbin/exim4');
 const templateUrl = new URL('../configs/exim/exim.conf', import.meta.url);
 
-/** uid and gid of Debian-exim, from /etc/passwd (the unpacked package's scripts never made it). */
-async function eximIds(): Promise<{ uid: number; gid: number }> {
-  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${EXIM_USER}:`));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error(`exim: user ${EXIM_USER} does not exist; run packages/mta-lab/scripts/ensure-mtas.sh as root`);
-  return { uid: Number(uid), gid: Number(gid) };
-}
 
 /**
  * Exim's delivery processes run as Debian-exim and read the config file by its path, so every
@@ -158,7 +152,7 @@ export async function startExim(flavour: EximFlavour, tls: LabTls, ctx: StartCon
   });
 
   // Directories: the state dir is ours, readable by Debian-exim; spool and log belong to it.
-  const ids = await eximIds();
+  const ids = userIds(EXIM_USER);
   await checkReachable(stateDir, ids);
   await chmod(stateDir, 0o755);
   for (const sub of ['spool', 'log']) {

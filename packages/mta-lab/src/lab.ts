@@ -5,7 +5,6 @@
 // stop() stops every instance this lab started and removes their state directories.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import dgram from 'node:dgram';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +13,14 @@ import type { RunningMta, StartContext } from './lab-types.js';
 import { startPostfix, startPostgrey, type PostfixFlavour } from './postfix.js';
 import { startSink, type Sink } from './sink.js';
 import { startDaemon } from './daemon.js';
+import { closedPort } from '@relayprobe/testkit';
 import { startExim, type EximFlavour } from './exim.js';
 import { startOpensmtpd, type OpensmtpdFlavour } from './opensmtpd.js';
 import { startSendmail, type SendmailFlavour } from './sendmail.js';
 
 /** The certificate every TLS instance presents (the testkit's, for mx.relay-test.example, signed by its CA). */
 const FIXTURES = fileURLToPath(new URL('../../testkit/fixtures/', import.meta.url));
-export const LAB_CERTIFICATE = { certFile: join(FIXTURES, 'valid.pem'), keyFile: join(FIXTURES, 'valid.key'), caFile: join(FIXTURES, 'ca.pem') };
+export const LAB_CERTIFICATE = { certFile: join(FIXTURES, 'valid.pem'), keyFile: join(FIXTURES, 'valid.key') };
 /** The names every instance calls its own. */
 export const LAB_HOSTNAME = 'mx.relay-test.example';
 export const LAB_LOCAL_DOMAIN = 'relay-test.example';
@@ -41,18 +41,6 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on at `host` right now (listen on 0, read it, close). */
-export function freePortAt(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let nextHost = 10;
 /** The next loopback address for an instance: 127.1.0.11, 127.1.0.12, ... */
 function allocateHost(): string {
@@ -70,7 +58,7 @@ export async function startLab(): Promise<Lab> {
 
   const start = async (instance: LabInstance): Promise<RunningInstance> => {
     const host = allocateHost();
-    const port = await freePortAt(host);
+    const port = await closedPort(host);
     const stateDir = mkdtempSync(join(root, `${instance.id}-`));
     chmodSync(stateDir, 0o755);
     const ctx: StartContext = {
@@ -148,7 +136,7 @@ async function startMta(instance: LabInstance, ctx: StartContext, helpers: Runni
     case 'postfix': {
       let policyPort: number | undefined;
       if (instance.flavour === 'greylisting') {
-        policyPort = await freePortAt('127.0.0.1');
+        policyPort = await closedPort('127.0.0.1');
         helpers.push(await startPostgrey(ctx.stateDir, policyPort, instance.greylistDelaySeconds ?? 2));
       }
       return startPostfix(instance.flavour as PostfixFlavour, instance.tls, ctx, { policyPort });

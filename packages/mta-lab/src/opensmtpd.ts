@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isListening, startDaemon } from './daemon.js';
+import { isListening, startDaemon, unshareShell } from './daemon.js';
+import { fillTemplate, mtaRoot } from './lab-host.js';
 import type { LabTls, RunningMta, StartContext } from './lab-types.js';
 
 export type OpensmtpdFlavour = 'open' | 'closed' | 'trusts-localhost' | 'auth-required';
@@ -28,7 +29,6 @@ export const OPENSMTPD_FLAVOURS: Record<OpensmtpdFlavour, string> = {
 };
 
 /** The account of the auth-required flavour (its crypt hash is in flavours/auth-required.conf). */
-export const OPENSMTPD_AUTH = { user: 'relayprobe', password: 'lab-password' } as const;
 
 export interface OpensmtpdExtras {
   /**
@@ -71,19 +71,13 @@ LD_PRELOAD="$4" exec "$3/root/usr/sbin/smtpd" -d -f "$1/smtpd.conf" >>"$1/smtpd.
 const NAME = /^[A-Za-z0-9.-]+$/;
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\$\{(LAB_[A-Z_]+)\}/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`configs/opensmtpd: no value for ${whole}`);
-    return value;
-  });
-}
+const fill = (template: string, values: Record<string, string>) => fillTemplate(template, values, 'configs/opensmtpd');
 
 /** Start one OpenSMTPD instance of a flavour; resolves once it listens. */
 export async function startOpensmtpd(flavour: OpensmtpdFlavour, tls: LabTls, ctx: StartContext, extras: OpensmtpdExtras = {}): Promise<RunningMta> {
   const name = `opensmtpd ${flavour}/${tls}`;
   // The lab's one place for where the unpacked packages are (scripts/ensure-mtas.sh).
-  const labRoot = process.env.RELAYPROBE_MTA_ROOT ?? '/opt/relayprobe-mta-lab';
+  const labRoot = mtaRoot();
   if (!existsSync(join(labRoot, 'root/usr/sbin/smtpd'))) {
     throw new Error(`${name}: no ${labRoot}/root/usr/sbin/smtpd; run packages/mta-lab/scripts/ensure-mtas.sh as root`);
   }
@@ -147,8 +141,7 @@ export async function startOpensmtpd(flavour: OpensmtpdFlavour, tls: LabTls, ctx
 
   const daemon = await startDaemon({
     name,
-    command: 'unshare',
-    args: ['--mount', '--uts', '--propagation', 'private', 'sh', '-c', IN_NAMESPACE, 'opensmtpd-lab', state, ctx.hostname, labRoot, preload],
+    ...unshareShell(['--mount', '--uts', '--propagation', 'private'], IN_NAMESPACE, 'opensmtpd-lab', [state, ctx.hostname, labRoot, preload]),
     logFile,
     listen: { host: ctx.listen, port: ctx.port },
   });

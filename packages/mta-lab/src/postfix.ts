@@ -3,11 +3,12 @@
 // namespace of its own whose /etc/resolv.conf names a loopback address with nothing behind it, so no lookup
 // of any instance can leave the machine (STACK.md, "Real mail servers", facts 2, 3 and 6).
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDaemon } from './daemon.js';
+import { startDaemon, unshareShell } from './daemon.js';
+import { fillTemplate, userIds } from './lab-host.js';
 import type { LabTls, RunningMta, StartContext } from './lab-types.js';
 
 export type PostfixFlavour =
@@ -43,16 +44,11 @@ const NAMESPACE = ['--fork', '--pid', '--kill-child=SIGKILL', '--mount', '--prop
 /** A loopback address nobody listens on: the resolver of every instance (lookups fail at once). */
 export const DEAD_RESOLVER = '127.255.53.53';
 
-const uid = (user: string) => Number(execFileSync('id', ['-u', user]).toString().trim());
-const gid = (group: string) => Number(execFileSync('getent', ['group', group]).toString().split(':')[2]);
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\$\{(LAB_[A-Z_]+)\}/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`configs/postfix: no value for ${whole}`);
-    return value;
-  });
-}
+const fill = (template: string, values: Record<string, string>) => fillTemplate(template, values, 'configs/postfix');
+const chownTo = (dir: string, user: string) => {
+  const { uid, gid } = userIds(user);
+  chownSync(dir, uid, gid);
+};
 
 const SETTING = /^([a-z0-9_]+)\s*=/;
 
@@ -105,7 +101,7 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
   chmodSync(ctx.stateDir, 0o755);
   for (const dir of [config, queue, data]) mkdirSync(dir, { recursive: true });
   // postfix check wants the data directory owned by the mail owner, the queue by root.
-  chownSync(data, uid('postfix'), gid('postfix'));
+  chownTo(data, 'postfix');
   const values: Record<string, string> = {
     LAB_CONFIG_DIR: config, LAB_QUEUE_DIR: queue, LAB_DATA_DIR: data, LAB_STATE_DIR: ctx.stateDir, LAB_LOG_FILE: logFile,
     LAB_HOSTNAME: ctx.hostname, LAB_LOCAL_DOMAIN: ctx.localDomain, LAB_LISTEN: ctx.listen,
@@ -155,7 +151,7 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
   writeFileSync(join(queue, 'quick-start'), '');
   const script = `mount --bind ${resolv} /etc/resolv.conf && exec postfix -c ${config} start-fg`;
   const daemon = await startDaemon({
-    name: `postfix ${flavour}/${tls}`, command: 'unshare', args: [...NAMESPACE, 'sh', '-c', script],
+    name: `postfix ${flavour}/${tls}`, ...unshareShell(NAMESPACE, script, 'postfix-lab', []),
     logFile, listen: { host: ctx.listen, port: ctx.port },
   });
   return { logFile, stop: () => daemon.stop() };
@@ -165,7 +161,7 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
 export async function startPostgrey(stateDir: string, port: number, delaySeconds: number): Promise<RunningMta> {
   const db = join(stateDir, 'postgrey');
   mkdirSync(db, { recursive: true });
-  chownSync(db, uid('postgrey'), gid('postgrey'));
+  chownTo(db, 'postgrey');
   const logFile = join(stateDir, 'postgrey.log');
   writeFileSync(logFile, '');
   // Postgrey logs to syslog or stderr; the daemon helper keeps its output for errors.

@@ -33,7 +33,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isListening, startDaemon } from './daemon.js';
+import { isListening, startDaemon, unshareShell } from './daemon.js';
+import { fillTemplate, mtaRoot, userIds } from './lab-host.js';
 import type { LabTls, RunningMta, StartContext } from './lab-types.js';
 
 export type SendmailFlavour = 'closed';
@@ -71,27 +72,14 @@ hostname "$2"
 exec "$3" -bD -C "$4" -X "$1/sendmail.log" -d0.1 >>"$1/sendmail.log" 2>&1 </dev/null
 `;
 
-/** uid and gid of a user, from /etc/passwd. */
-function userIds(user: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error(`sendmail: user ${user} does not exist; run packages/mta-lab/scripts/ensure-mtas.sh as root`);
-  return { uid: Number(uid), gid: Number(gid) };
-}
-
-const fill = (text: string, values: Record<string, string>) =>
-  text.replace(/@(LAB_[A-Z_]+)@/g, (whole, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw new Error(`sendmail: no value for ${whole} in configs/sendmail`);
-    return value;
-  });
+const fill = (text: string, values: Record<string, string>) => fillTemplate(text, values, 'configs/sendmail', 'at');
 
 /** Start one Sendmail instance of a flavour; resolves once it listens. */
 export async function startSendmail(flavour: SendmailFlavour, tls: LabTls, ctx: StartContext): Promise<RunningMta> {
   const name = `sendmail ${flavour}/${tls}`;
   if (!(flavour in SENDMAIL_FLAVOURS)) throw new Error(`sendmail: unknown flavour ${flavour}`);
   if (tls !== 'none') throw new Error(`${name}: only TLS mode none is configured (no certificate in sendmail.mc)`);
-  const labRoot = process.env.RELAYPROBE_MTA_ROOT ?? '/opt/relayprobe-mta-lab';
+  const labRoot = mtaRoot();
   const binary = join(labRoot, 'root/usr/libexec/sendmail/sendmail');
   const cfDir = join(labRoot, 'root/usr/share/sendmail/cf/');
   if (!existsSync(binary) || !existsSync(join(cfDir, 'm4/cf.m4'))) {
@@ -147,8 +135,7 @@ export async function startSendmail(flavour: SendmailFlavour, tls: LabTls, ctx: 
 
   const daemon = await startDaemon({
     name,
-    command: 'unshare',
-    args: ['--mount', '--uts', '--propagation', 'private', 'sh', '-c', IN_NAMESPACE, 'sendmail-lab', state, ctx.hostname, binary, cfFile],
+    ...unshareShell(['--mount', '--uts', '--propagation', 'private'], IN_NAMESPACE, 'sendmail-lab', [state, ctx.hostname, binary, cfFile]),
     logFile,
     listen: { host: ctx.listen, port: ctx.port },
   });

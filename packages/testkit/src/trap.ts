@@ -9,12 +9,12 @@ export function startTrapListener(): Promise<ServerHandle> {
   return startScriptedServer(readUntilClosed);
 }
 
-/** A port on 127.0.0.1 with nothing listening (listened on port 0, then closed). */
-export async function closedPort(): Promise<number> {
+/** A port on `host` (default 127.0.0.1) with nothing listening (listened on port 0, then closed). */
+export async function closedPort(host = '127.0.0.1'): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, resolve);
+    server.listen({ host, port: 0 }, resolve);
   });
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
