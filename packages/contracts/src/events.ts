@@ -142,6 +142,40 @@ export const ResolutionEvent = Type.Object({
   resolution: Resolution,
 });
 
+/** Facts learned from the SMTP session (the last connection that got as far as EHLO). */
+export const SessionFacts = Type.Object({
+  /** Address and port the relay tests ran against. */
+  address: Type.Optional(Type.String()),
+  port: Type.Integer(),
+  /** Our side of the connection (vantage point). */
+  localAddress: Type.Optional(Type.String()),
+  /** Addresses tried, in order, with what happened. */
+  attempts: Type.Array(Type.Object({ address: Type.String(), port: Type.Integer(), outcome: Type.String() })),
+  greeting: Type.Optional(Type.Array(Type.String())),
+  /** Name from the first line of the EHLO (or HELO) reply. */
+  ehloName: Type.Optional(Type.String()),
+  /** True when EHLO was refused and HELO used instead. */
+  heloFallback: Type.Boolean(),
+  /** ESMTP keywords with parameters, as advertised after TLS when TLS was used. */
+  extensions: Type.Array(Type.String()),
+  pipelining: Type.Boolean(),
+  starttlsOffered: Type.Boolean(),
+  tls: Type.Union([TlsDetails, Type.Null()]),
+  /** Local names (T) the vectors used, in the order they were found. */
+  localNames: Type.Array(Type.String()),
+  /** TCP connections opened (reconnects for error limits and closes included). */
+  connections: Type.Integer({ minimum: 0 }),
+});
+export type SessionFacts = Static<typeof SessionFacts>;
+
+/** The session facts, once, just before the verdict: the stream carries everything a result view shows. */
+export const SessionEvent = Type.Object({
+  ...base,
+  type: Type.Literal('session'),
+  phase: Phase,
+  facts: SessionFacts,
+});
+
 export const VerdictEvent = Type.Object({
   ...base,
   type: Type.Literal('verdict'),
@@ -158,6 +192,7 @@ export const ProbeEvent = Type.Union([
   VectorStartEvent,
   VectorResultEvent,
   DeliveryEvent,
+  SessionEvent,
   VerdictEvent,
 ]);
 export type ProbeEvent = Static<typeof ProbeEvent>;
@@ -171,6 +206,7 @@ export type VectorResultEvent = Static<typeof VectorResultEvent>;
 export type DeliveryEvent = Static<typeof DeliveryEvent>;
 export type ResolutionEvent = Static<typeof ResolutionEvent>;
 export type VerdictEvent = Static<typeof VerdictEvent>;
+export type SessionEvent = Static<typeof SessionEvent>;
 
 /** An event before the transcript stamps it with seq and ms. */
 export type EventBody = ProbeEvent extends infer E ? (E extends ProbeEvent ? Omit<E, 'seq' | 'ms'> : never) : never;

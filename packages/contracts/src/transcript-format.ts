@@ -90,6 +90,8 @@ export function formatEvent(event: ProbeEvent): string[] {
     }
     case 'verdict':
       return formatVerdict(event.verdict).map((l) => `=== ${l}`);
+    case 'session':
+      return []; // the facts are shown by the summary, not as transcript lines
   }
 }
 

@@ -78,7 +78,11 @@ export class ProbeSession extends SmtpConnection {
   result(): EngineResult {
     if (!this.verdict) throw new Error('engine bug: result() before the probe finished');
     const order = this.plan?.map((t) => this.results.get(t.key)).filter((r): r is VectorResult => r !== undefined) ?? [];
-    return { vectors: order, delivery: this.delivery, verdict: this.verdict, session: { ...this.facts, localNames: [...this.localNames] } };
+    return { vectors: order, delivery: this.delivery, verdict: this.verdict, session: this.sessionFacts() };
+  }
+
+  private sessionFacts(): SessionFacts {
+    return { ...this.facts, attempts: [...this.facts.attempts], localNames: [...this.localNames] };
   }
 
 
@@ -377,6 +381,7 @@ export class ProbeSession extends SmtpConnection {
       internalVantage: this.internalVantage, testDomain: this.options.testDomain, helo: this.options.helo, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
     });
     this.info('closed', `Done: ${this.connections} connection${this.connections === 1 ? '' : 's'}, ${vectors.length} tests.`, now, 'done');
+    this.emit({ type: 'session', phase: 'done', facts: this.sessionFacts() }, now);
     this.emit({ type: 'verdict', verdict: this.verdict }, now);
     this.clearTimer('probe');
     this.clearTimer('greylist');

@@ -36,6 +36,7 @@ const EVENT_FIELDS: Record<ProbeEvent['type'], Record<string, Check>> = {
   'vector-start': { vector: str, name: str, index: int, total: int },
   'vector-result': { result: vectorResult },
   delivery: { result: shape({ vector: str, rcptTo: str, outcome: str }) },
+  session: { phase: str, facts: shape({ port: int, extensions: strings, localNames: strings, connections: int }) },
   verdict: { verdict },
 };
 

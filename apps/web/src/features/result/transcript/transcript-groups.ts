@@ -51,6 +51,7 @@ export function groupOf(event: ProbeEvent): { kind: 'phase' | 'vector'; id: stri
     case 'delivery':
       return { kind: 'phase', id: 'delivery' };
     case 'tls':
+    case 'session':
       return { kind: 'phase', id: event.phase };
     default:
       return event.vector !== undefined ? { kind: 'vector', id: event.vector } : { kind: 'phase', id: event.phase };
