@@ -58,3 +58,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CODES, code);
 }
+
+/** Whose side an error's cause is on: the registry says it, once, for every code. */
+export function errorSide(code: ErrorCode): ErrorCodeInfo['side'] {
+  return ERROR_CODES[code].side;
+}

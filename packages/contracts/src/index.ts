@@ -4,6 +4,7 @@ export * from './results.js';
 export * from './result-document.js';
 export * from './error-codes.js';
 export * from './reason-codes.js';
+export * from './flag-codes.js';
 export * from './display-text.js';
 export * from './enhanced-status.js';
 
