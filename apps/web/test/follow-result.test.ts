@@ -48,7 +48,7 @@ test('a running result: the document, then the stream; after done, the document 
   t.watched[0]!.onDone();
   await flush();
   assert.equal(t.reads(), 2);
-  assert.deepEqual(t.s().result.session, session);
+  assert.deepEqual(t.s().result.view.session, session);
   t.stop();
   assert.equal(t.streamStopped(), 1);
 });
