@@ -62,7 +62,7 @@ test('the retry time is the document\'s startedAt plus the event\'s ms and waitM
   const wait = events.find((e) => e.type === 'info' && e.code === 'greylist-wait');
   assert.ok(wait);
   const state = applyDocument(emptyResult('a'), documentOf('a', events, 'running', { startedAt: STARTED }));
-  assert.equal(state.greylistRetryMs, wait.ms + WAIT_MS);
+  assert.equal(state.view.greylistRetryMs, wait.ms + WAIT_MS);
   assert.equal(greylistRetryAt(state), START_MS + wait.ms + WAIT_MS);
   assert.equal(secondsLeft(greylistRetryAt(state) ?? 0, START_MS + wait.ms), 272);
 });
@@ -76,7 +76,7 @@ test('no countdown before the start time is known, after the probe finished, or 
   assert.equal(greylistRetryAt(applyDone(running, { status: 'complete', verdict: { code: 'inconclusive', label: 'Inconclusive' } })), undefined);
   assert.equal(greylistRetryAt(applyDone(running, { status: 'interrupted' })), undefined);
   const reconnected = mergeEvents(running, greylistedTranscript(true));
-  assert.equal(reconnected.greylistRetryMs, undefined, 'the retry connection ends the wait');
+  assert.equal(reconnected.view.greylistRetryMs, undefined, 'the retry connection ends the wait');
   assert.equal(greylistRetryAt(reconnected), undefined);
   assert.equal(greylistRetryAt({ ...running, startedAt: 'not a date' }), undefined);
 });
@@ -94,7 +94,7 @@ test('the latest greylist-wait event decides', () => {
   log.add({ type: 'info', phase: 'vector', code: 'greylist-wait', text: WAIT_TEXT, waitMs: 1000 });
   log.add({ type: 'info', phase: 'vector', code: 'greylist-wait', text: WAIT_TEXT, waitMs: 9000 });
   const state = applyDocument(emptyResult('a'), documentOf('a', log.events, 'running', { startedAt: STARTED }));
-  assert.equal(state.greylistRetryMs, (log.events[1]?.ms ?? 0) + 9000);
+  assert.equal(state.view.greylistRetryMs, (log.events[1]?.ms ?? 0) + 9000);
 });
 
 test('the live stream accepts waitMs on an info event, and refuses a malformed one', () => {

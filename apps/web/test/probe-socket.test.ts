@@ -20,6 +20,7 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const scheduler = new FakeScheduler();
   let doneCalls = 0;
+  const missingAtDone: boolean[] = [];
   const stop = watchProbe({
     id: 'abc',
     store: liveStoreOf(s), // the binding the browser uses (live/follow-in-browser.ts)
@@ -31,9 +32,12 @@ function setup() {
     url: (id, after) => `ws://test/api/v1/probes/${id}/events?after=${after}`,
     schedule: scheduler.schedule,
     cancel: scheduler.cancel,
-    onDone: () => void (doneCalls += 1),
+    onDone: (missing) => {
+      doneCalls += 1;
+      missingAtDone.push(missing);
+    },
   });
-  return { s, sockets, scheduler, stop, doneCalls: () => doneCalls, last: () => sockets.at(-1) as FakeSocket };
+  return { s, sockets, scheduler, stop, doneCalls: () => doneCalls, missingAtDone, last: () => sockets.at(-1) as FakeSocket };
 }
 
 test('events become store updates in order; done ends the stream', () => {
@@ -103,6 +107,23 @@ test('a done that arrives while an event is missing replays from the last good s
   assert.equal(lastSeq(t.s().result), events.length);
   assert.equal(t.s().result.status, 'complete');
   assert.equal(t.doneCalls(), 1);
+});
+
+test('done tells whether events are still missing: none after a full stream, some when the replays never filled the gap', () => {
+  const full = setup();
+  full.last().open();
+  for (const e of events) full.last().event(e);
+  full.last().done();
+  assert.deepEqual(full.missingAtDone, [false]);
+  const lossy = setup();
+  for (let attempt = 0; attempt < 10 && lossy.doneCalls() === 0; attempt += 1) {
+    lossy.last().open();
+    for (const e of events) if (e.seq !== 4) lossy.last().event(e);
+    lossy.last().done();
+  }
+  assert.equal(lossy.sockets.length, 4, 'three replays, then done is taken as is');
+  assert.equal(lossy.s().result.status, 'complete');
+  assert.deepEqual(lossy.missingAtDone, [true]);
 });
 
 test('messages that are not the contract are ignored, and nothing breaks', () => {

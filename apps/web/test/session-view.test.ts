@@ -3,10 +3,13 @@
 // server text escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeCertificate, describeTls, type SessionFacts } from '@relayprobe/contracts';
-import { sessionFacts } from '../src/features/result/session-facts/session-view.js';
+import { describeCertificate, describeTls, foldEvents, withDocumentFallback, type ProbeEvent, type SessionFacts } from '@relayprobe/contracts';
+import { sessionFacts as factsOfView } from '../src/features/result/session-facts/session-view.js';
 import { EventLog, openRelayTranscript, reply, TLS_SELF_SIGNED } from './helpers/events.js';
 
+// The facts are read from the fold of the events now; a document's session facts fill in as the
+// store does it (withDocumentFallback). This keeps the old (session, events) form of the calls below.
+const sessionFacts = (session: SessionFacts | undefined, events: readonly ProbeEvent[]) => factsOfView(withDocumentFallback(foldEvents(events), { session }));
 const valuesOf = (facts: ReturnType<typeof sessionFacts>, name: string) => facts.find((f) => f.name === name)?.values;
 
 test('while running, facts come from the events', () => {

@@ -2,6 +2,7 @@
 // the live stream without gaps or duplicates, progress, verdict, final status, and the slices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { foldEvents } from '@relayprobe/contracts';
 import { applyDocument, applyDone, emptyResult, hasGap, isRunning, lastSeq, mergeEvents } from '../src/store/result-state.js';
 import { createAppStore } from '../src/store/app-store.js';
 import { loadToken, saveToken } from '../src/store/token-storage.js';
@@ -47,10 +48,21 @@ test('a duplicate arriving while events are held does not disturb them', () => {
 
 test('progress follows the latest vector-start and the verdict comes from its event', () => {
   const upToR01 = mergeEvents(emptyResult('a'), events.slice(0, 13));
-  assert.deepEqual(upToR01.progress, { vector: 'R01', index: 2, total: 2 });
-  assert.equal(upToR01.verdict, undefined);
+  assert.deepEqual(upToR01.view.progress, { vector: 'R01', index: 2, total: 2 });
+  assert.equal(upToR01.view.verdict, undefined);
   const all = mergeEvents(upToR01, events);
-  assert.deepEqual(all.verdict, VERDICT_OPEN);
+  assert.deepEqual(all.view.verdict, VERDICT_OPEN);
+});
+
+test('the derived view is the fold of the merged events, however they arrived', () => {
+  const whole = foldEvents(events);
+  let state = applyDocument(emptyResult('a'), documentOf('a', events.slice(0, 9), 'running'));
+  state = mergeEvents(state, [events[12]!, events[11]!]); // ahead of a gap: held, not folded
+  assert.deepEqual(state.view, foldEvents(events.slice(0, 9)));
+  for (let at = 5; at < events.length; at += 4) state = mergeEvents(state, events.slice(at, at + 4));
+  assert.deepEqual(state.view, whole);
+  const replayed = mergeEvents(state, events);
+  assert.equal(replayed.view, state.view, 'a replay folds nothing');
 });
 
 test('a document and the stream overlap without duplicates', () => {
@@ -74,7 +86,7 @@ test('done is final: a document read before it cannot turn the result back to ru
 test('a finished document brings the session facts', () => {
   const session = { port: 25, attempts: [], heloFallback: false, extensions: ['PIPELINING'], pipelining: true, starttlsOffered: false, tls: null, localNames: [], connections: 1 };
   const state = applyDocument(emptyResult('a'), documentOf('a', events, 'complete', { session }));
-  assert.deepEqual(state.session, session);
+  assert.deepEqual(state.view.session, session);
 });
 
 test('the store: opening a result clears the previous one; documents of another id are ignored', () => {

@@ -15,5 +15,5 @@ export * from './transcript-format.js';
 export * from './api.js';
 export * from './page-text.js';
 export * from './advice-wording.js';
-export * from './vector-results.js';
+export * from './fold-events.js';
 export * from './suite-sizes.js';

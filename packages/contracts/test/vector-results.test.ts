@@ -1,7 +1,10 @@
 // A test run twice (greylist retry) must show once, with its latest result, where it first stood.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { latestVectorResults, type ProbeEvent, type VectorResult } from '../src/index.js';
+import { foldEvents, type ProbeEvent, type VectorResult } from '../src/index.js';
+
+// The projection moved into the fold (fold-events.ts); this is what `latestVectorResults` was.
+const latestVectorResults = (events: readonly ProbeEvent[]) => foldEvents(events).vectors;
 
 const result = (key: string, outcome: VectorResult['outcome']): VectorResult =>
   ({ id: key, key, name: key, weight: 'strong', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome, flags: [] });

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
-  RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES,
+  RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents,
   type ProbeEvent, type Resolution, type ResultDocument,
 } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
@@ -70,9 +70,11 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
   const transcript = new Transcript(t0);
   const publish = (event: ProbeEvent) => options.onEvent?.(event);
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, id, tool: { name: 'relayprobe' as const, version: RELAYPROBE_VERSION }, request, startedAt: startedAt.toISOString() };
+  // The document says what its events say (contracts' foldEvents), however the probe ended.
   const document = (): ResultDocument => {
     const durationMs = Math.round(performance.now() - t0);
-    return { ...base, status: 'complete', finishedAt: new Date(startedAt.getTime() + durationMs).toISOString(), durationMs, resolution, vectors: [], events: transcript.events };
+    const finishedAt = new Date(startedAt.getTime() + durationMs).toISOString();
+    return { ...base, status: 'complete', finishedAt, durationMs, ...documentFields(foldEvents(transcript.events)), events: transcript.events };
   };
 
   publish(transcript.add({ type: 'resolution', resolution }, performance.now()));
@@ -84,7 +86,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
       failure: { verdict: 'unreachable', reason: code, text: resolution.error?.text ?? REASON_CODES[code] },
     });
     publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
-    return Promise.resolve({ ...document(), verdict });
+    return Promise.resolve(document());
   }
 
   const hints = [resolution.domain, ...resolution.mx.map((m) => m.exchange)].filter((n): n is string => n !== undefined && n.length > 0);
@@ -132,7 +134,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
       publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
       const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
       publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
-      resolve({ ...document(), verdict });
+      resolve(document());
     };
     const deliverFrom = (owner: () => SmtpSocket | undefined) => (input: SocketInput) => {
       let local: SocketInput = input;
@@ -217,8 +219,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
             break;
           case 'finish': {
             stopEverything();
-            const result = engine.result();
-            resolve({ ...document(), session: result.session, vectors: result.vectors, ...(result.delivery ? { delivery: result.delivery } : {}), verdict: result.verdict });
+            resolve(document());
             break;
           }
         }

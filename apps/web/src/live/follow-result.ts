@@ -1,6 +1,9 @@
-// Following one result: read the document (GET /api/v1/probes/:id), then, while it is running,
-// the live stream from the document's last seq; once `done` arrives, read the document again for
-// the final session facts. An unknown id is a 404 here (the WebSocket upgrade cannot tell us).
+// Following one result: read the document (GET /api/v1/probes/:id) once, then, while it is
+// running, the live stream from the document's last seq (Mailpit's split: REST for state, the
+// WebSocket for push). The stream carries everything a result view shows, the session facts
+// included, so `done` needs no second read; only a stream that ended with events still missing
+// (probe-socket.ts gave up replaying) reads the document again, which holds them all. An unknown
+// id is a 404 here (the WebSocket upgrade cannot tell us).
 import type { ResultDocument } from '@relayprobe/contracts';
 import type { ApiOutcome } from '../api/api-outcome.js';
 import { reconnectDelay } from './reconnect-delay.js';
@@ -9,8 +12,8 @@ import { reconnectDelay } from './reconnect-delay.js';
 export interface FollowOptions {
   id: string;
   fetchDocument(id: string): Promise<ApiOutcome<ResultDocument>>;
-  /** Start the live stream; calls onDone after `done`; returns its stop function. */
-  watch(id: string, onDone: () => void): () => void;
+  /** Start the live stream; calls onDone after `done` (`missing`: events still missing); returns its stop function. */
+  watch(id: string, onDone: (missing: boolean) => void): () => void;
   store: {
     openResult(id: string): void;
     receiveDocument(doc: ResultDocument): void;
@@ -41,10 +44,14 @@ export function followResult(options: FollowOptions): () => void {
       return;
     }
     store.receiveDocument(got.value);
-    if (got.value.status === 'running' && !stopStream) stopStream = options.watch(id, () => void refresh());
+    if (got.value.status === 'running' && !stopStream) stopStream = options.watch(id, onDone);
   };
 
-  // After `done`: the finished document carries what only the end knows (session facts).
+  const onDone = (missing: boolean): void => {
+    if (missing) void refresh();
+  };
+
+  // After a `done` with events still missing: the finished document has every one of them.
   const refresh = async (): Promise<void> => {
     const got = await options.fetchDocument(id);
     if (!stopped && got.ok) store.receiveDocument(got.value);

@@ -38,8 +38,8 @@ export interface WatchOptions {
   url(id: string, after: number): string;
   schedule(run: () => void, ms: number): unknown;
   cancel(handle: unknown): void;
-  /** Called once, after `done` was merged. */
-  onDone?: () => void;
+  /** Called once, after `done` was merged; `missing` when events are still missing (the replays did not fill the gap). */
+  onDone?: (missing: boolean) => void;
 }
 
 /** Messages that arrive together are merged in one store update, after this delay. */
@@ -101,7 +101,7 @@ export function watchProbe(options: WatchOptions): () => void {
       detach(s);
       store.receiveDone({ status: message.status, verdict: message.verdict });
       store.setConnection('closed');
-      options.onDone?.();
+      options.onDone?.(store.hasGap());
     };
     s.onclose = () => {
       flush();

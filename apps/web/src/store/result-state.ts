@@ -1,21 +1,20 @@
 // The result being viewed, as a pure value, and the reducers that change it. Events arrive from
 // two sources that overlap (the GET document and the WebSocket, which replays from `after`), so
 // merging is by sequence number: HOUSE-STYLE rule 9 promises seq counts from 1 without gaps.
+// What the events mean (vectors, verdict, progress, session facts...) is the contracts' one fold,
+// `foldEvents`, kept in `view` and advanced by each event as it is merged.
 //
 // Invariants: `events[i].seq === i + 1` (no gaps, no duplicates); an event ahead of the next
 // expected seq waits in `held` until the gap is filled. So the last seq merged is `events.length`
-// (`lastSeq(state)`), derived rather than stored so the two cannot disagree.
-import type { DoneMessage, ProbeEvent, ProbeRequest, ProbeStatus, ResultDocument, SessionFacts, Verdict } from '@relayprobe/contracts';
+// (`lastSeq(state)`), derived rather than stored so the two cannot disagree. `view` is the fold of
+// `events` (and, for a document, of its own fields where the events say nothing).
+import {
+  EMPTY_RESULT_VIEW, foldEvents, withDocumentFallback,
+  type DoneMessage, type ProbeEvent, type ProbeRequest, type ProbeStatus, type ResultDocument, type ResultView,
+} from '@relayprobe/contracts';
 
 /** Where looking the result up stands. */
 export type ResultLookup = 'idle' | 'loading' | 'found' | 'not-found' | 'failed';
-
-/** "vector 7 of 22", from the latest vector-start event. */
-export interface Progress {
-  vector: string;
-  index: number;
-  total: number;
-}
 
 /** Everything the result page shows about one probe. */
 export interface ResultState {
@@ -27,39 +26,21 @@ export interface ResultState {
   events: readonly ProbeEvent[];
   /** Events that arrived ahead of a gap, by seq. */
   held: Readonly<Record<number, ProbeEvent>>;
-  progress: Progress | undefined;
-  verdict: Verdict | undefined;
+  /** What the events say: the fold of `events` (contracts' foldEvents). */
+  view: ResultView;
   /** The `done` message's short verdict, for a result whose verdict event is missing. */
   doneVerdict: DoneMessage['verdict'];
   request: ProbeRequest | undefined;
   /** When the probe started (the document's `startedAt`); event `ms` count from here. */
   startedAt: string | undefined;
-  /**
-   * While a greylister's wait runs: when the probe retries, in ms since the start (the latest
-   * greylist-wait event's `ms + waitMs`); cleared when the probe connects again.
-   */
-  greylistRetryMs: number | undefined;
-  /** Final session facts (only in a finished document). */
-  session: SessionFacts | undefined;
 }
 
 /** The state of a result page before anything is known. */
 export function emptyResult(id?: string): ResultState {
   return {
     id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], held: {},
-    progress: undefined, verdict: undefined, doneVerdict: undefined, request: undefined, startedAt: undefined,
-    greylistRetryMs: undefined, session: undefined,
+    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined,
   };
-}
-
-/** Derived facts one event contributes (progress, verdict, a greylister's wait). */
-function absorb(state: ResultState, event: ProbeEvent): ResultState {
-  if (event.type === 'vector-start') return { ...state, progress: { vector: event.vector, index: event.index, total: event.total } };
-  if (event.type === 'verdict') return { ...state, verdict: event.verdict };
-  if (event.type === 'info' && event.code === 'greylist-wait' && event.waitMs !== undefined) return { ...state, greylistRetryMs: event.ms + event.waitMs };
-  // The retry opens a new connection: the wait is over, whatever the two clocks say.
-  if (event.type === 'info' && event.code === 'connecting' && state.greylistRetryMs !== undefined) return { ...state, greylistRetryMs: undefined };
-  return state;
 }
 
 /** The highest seq merged without a gap (0 before any event). */
@@ -77,16 +58,13 @@ export function mergeEvents(state: ResultState, incoming: readonly ProbeEvent[])
     held[event.seq] ??= event;
   }
   if (!held) return state;
-  let next = state;
   const appended: ProbeEvent[] = [];
   for (let seq = last + 1; held[seq] !== undefined; seq += 1) {
-    const event = held[seq] as ProbeEvent;
+    appended.push(held[seq] as ProbeEvent);
     delete held[seq];
-    appended.push(event);
-    next = absorb(next, event);
   }
   if (appended.length === 0) return { ...state, held };
-  return { ...next, events: [...state.events, ...appended], held };
+  return { ...state, events: [...state.events, ...appended], held, view: foldEvents(appended, state.view) };
 }
 
 /** True when some events wait behind a gap. */
@@ -101,7 +79,7 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
   return {
     ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt,
-    session: doc.session ?? merged.session, verdict: merged.verdict ?? doc.verdict,
+    view: withDocumentFallback(merged.view, doc),
   };
 }
 
@@ -120,8 +98,9 @@ export function isRunning(state: Pick<ResultState, 'status'>): boolean {
  * the epoch): `startedAt` plus the wait's end; undefined when no wait runs, the probe has finished,
  * or the start is unknown.
  */
-export function greylistRetryAt(state: Pick<ResultState, 'status' | 'startedAt' | 'greylistRetryMs'>): number | undefined {
-  if (!isRunning(state) || state.greylistRetryMs === undefined || state.startedAt === undefined) return undefined;
+export function greylistRetryAt(state: Pick<ResultState, 'status' | 'startedAt' | 'view'>): number | undefined {
+  const retryMs = state.view.greylistRetryMs;
+  if (!isRunning(state) || retryMs === undefined || state.startedAt === undefined) return undefined;
   const started = Date.parse(state.startedAt);
-  return Number.isFinite(started) ? started + state.greylistRetryMs : undefined;
+  return Number.isFinite(started) ? started + retryMs : undefined;
 }

@@ -19,7 +19,7 @@ type S = AppState;
 const selectLookup = (s: S) => s.result.lookup;
 const selectRequest = (s: S) => s.result.request;
 const selectStatus = (s: S) => s.result.status;
-const selectVerdictCode = (s: S) => (s.result.verdict ?? s.result.doneVerdict)?.code;
+const selectVerdictCode = (s: S) => (s.result.view.verdict ?? s.result.doneVerdict)?.code;
 
 /**
  * document.title as the server wrote it for link previews (contracts' resultPageTitle, escaped as

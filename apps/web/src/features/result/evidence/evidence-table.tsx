@@ -1,13 +1,14 @@
 // The evidence: one row per vector or control result, its key in the first cell, the outcome in
 // words (OUTCOME_WORDS) and in colour, never colour alone; a note in the page's words (forPage).
-import { useMemo } from 'react';
-import { escapeForDisplay, forPage, latestVectorResults, OUTCOME_WORDS, type VectorResult } from '@relayprobe/contracts';
+import { escapeForDisplay, forPage, OUTCOME_WORDS, type VectorResult } from '@relayprobe/contracts';
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
 import { outcomeTone } from './outcome-tone.js';
 import './evidence-table.css';
 
-const selectEvents = (s: AppState) => s.result.events;
+// A test run again (greylist retry, controls with another sender) shows its latest result only,
+// in plan order: the fold's `vectors`.
+const selectResults = (s: AppState) => s.result.view.vectors;
 
 function replyText(result: VectorResult): string {
   const reply = result.reply;
@@ -16,9 +17,7 @@ function replyText(result: VectorResult): string {
 
 /** The evidence table. */
 export function EvidenceTable() {
-  const events = useApp(selectEvents);
-  // A test run again (greylist retry, controls with another sender) shows its latest result only.
-  const results = useMemo(() => latestVectorResults(events), [events]);
+  const results = useApp(selectResults);
   return (
     <section className="panel evidence-section">
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Results table">

@@ -6,14 +6,18 @@ import type { AppState } from '../../../store/app-state.js';
 import { sessionFacts } from './session-view.js';
 import './session-facts.css';
 
-const selectSession = (s: AppState) => s.result.session;
-const selectEvents = (s: AppState) => s.result.events;
+const selectResolution = (s: AppState) => s.result.view.resolution;
+const selectSession = (s: AppState) => s.result.view.session;
+const selectSoFar = (s: AppState) => s.result.view.sessionSoFar;
+const selectVerdict = (s: AppState) => s.result.view.verdict;
 
 /** The session facts section. */
 export function SessionFactsSection() {
+  const resolution = useApp(selectResolution);
   const session = useApp(selectSession);
-  const events = useApp(selectEvents);
-  const facts = useMemo(() => sessionFacts(session, events), [session, events]);
+  const sessionSoFar = useApp(selectSoFar);
+  const verdict = useApp(selectVerdict);
+  const facts = useMemo(() => sessionFacts({ resolution, session, sessionSoFar, verdict }), [resolution, session, sessionSoFar, verdict]);
   return (
     <section className="panel session-section">
       <h2 id="session-title">Session</h2>

@@ -9,7 +9,7 @@ import { statusText } from './verdict-text.js';
 type S = AppState;
 const selectLookup = (s: S) => s.result.lookup;
 const selectStatus = (s: S) => s.result.status;
-const selectVerdict = (s: S) => s.result.verdict;
+const selectVerdict = (s: S) => s.result.view.verdict;
 const selectDoneVerdict = (s: S) => s.result.doneVerdict;
 const selectFailure = (s: S) => s.result.failure;
 

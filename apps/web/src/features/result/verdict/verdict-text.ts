@@ -33,7 +33,7 @@ export function statusBadge(status: ProbeStatus, verdict: { code: VerdictCode; l
 }
 
 /** The status line for the result on screen. */
-export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'verdict' | 'doneVerdict' | 'failure'>): StatusText {
+export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'doneVerdict' | 'failure'> & { verdict?: Verdict | undefined }): StatusText {
   const none = { summary: undefined, advice: undefined, reasons: [] };
   if (result.status === undefined) {
     return { ...none, label: result.lookup === 'failed' ? 'Cannot load this result' : 'Loading', summary: result.failure, tone: 'waiting' };
