@@ -183,7 +183,7 @@ export class ProbeManager {
       this.running++;
       entry.state = 'running';
       const { prepared } = entry;
-      runPreparedProbe({ ...prepared, options: { ...prepared.options, onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal } })
+      runPreparedProbe(prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal })
         .then((doc) => this.finish(entry, entry.abort.signal.aborted ? 'interrupted' : 'complete', doc))
         .catch((error: unknown) => {
           this.options.log.error({ err: error, probe: entry.id }, 'probe failed');
