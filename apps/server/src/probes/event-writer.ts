@@ -17,10 +17,10 @@ import { GroupCommit } from './group-commit.js';
  * once this many wait. One transaction per tick instead of one per probe keeps the number of
  * disk flushes (synchronous=FULL) independent of how many probes run.
  */
-export const FLUSH_MS = 25;
-export const FLUSH_EVENTS = 512;
+const FLUSH_MS = 25;
+const FLUSH_EVENTS = 512;
 /** After a failed write (a full disk, say), wait this long before trying again. */
-export const RETRY_MS = 1000;
+const RETRY_MS = 1000;
 
 /** The writes of the store this writer makes. */
 export type StoreWrites = Pick<ProbeStore, 'createProbe' | 'createProbes' | 'appendEventBatches' | 'finishProbe' | 'finishProbes'>;
