@@ -41,11 +41,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       break;
   }
   const output = new TerminalOutput(io.stdout, io.stderr, io.env, !parsed.json);
-  const prepared = await prepareProbe({ ...parsed.options, ...io.extraOptions, onEvent: (e) => output.event(e), ...(io.signal ? { signal: io.signal } : {}) });
+  const prepared = await prepareProbe({ ...parsed.options, ...io.extraOptions });
   if (!prepared.ok) return fail(io, prepared.message);
   let result: ResultDocument;
   try {
-    result = await runPreparedProbe(prepared.probe);
+    result = await runPreparedProbe(prepared.probe, { onEvent: (e) => output.event(e), ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     output.done();
   }

@@ -2,7 +2,7 @@
 // gets before anything is resolved or sent (SECURITY.md §2: user fields never reach the wire
 // unchecked; a bad field gets one sentence naming it).
 import { hostname } from 'node:os';
-import { SUITES, TLS_MODES, escapeForDisplay, type ProbeEvent, type ProbeRequest, type Suite, type TlsMode } from '@relayprobe/contracts';
+import { SUITES, TLS_MODES, escapeForDisplay, type ProbeRequest, type Suite, type TlsMode } from '@relayprobe/contracts';
 import { validateDomain, validateHeloName, validateMailbox } from '@relayprobe/engine';
 import { parsePort, parseTarget, type TargetInput } from './target-input.js';
 import { parseIpLiteral } from './ip-literal.js';
@@ -51,8 +51,6 @@ export interface ProbeOptions {
   trustedCa?: string | string[];
   /** Result id; default 128-bit random, base64url. */
   id?: string;
-  onEvent?: (event: ProbeEvent) => void;
-  signal?: AbortSignal;
 }
 
 /** Options after validation, defaults filled in. */

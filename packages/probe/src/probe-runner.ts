@@ -21,6 +21,17 @@ export interface PreparedProbe {
   options: ProbeOptions;
 }
 
+/**
+ * What a caller hears from a running probe and how it stops one. Run-time hooks are an argument
+ * of runPreparedProbe, never part of the prepared probe: one prepared probe, many runs, each with its own.
+ */
+export interface ProbeHooks {
+  /** Each event as it is added to the transcript (the very objects of the result's `events`). */
+  onEvent?: (event: ProbeEvent) => void;
+  /** Aborting it stops the probe: the engine ends the session and the verdict says so. */
+  signal?: AbortSignal;
+}
+
 export type Prepared = { ok: true; probe: PreparedProbe } | { ok: false; code: string; field?: string; message: string; resolution?: Resolution };
 
 /** 128-bit random result id, base64url (SECURITY.md §4: a result link is a capability). */
@@ -55,20 +66,21 @@ export async function prepareProbe(options: ProbeOptions): Promise<Prepared> {
 }
 
 /** Validate, resolve and run; the result document, or the input/policy error. */
-export async function runProbe(options: ProbeOptions): Promise<{ ok: true; result: ResultDocument } | Extract<Prepared, { ok: false }>> {
+export async function runProbe(options: ProbeOptions, hooks: ProbeHooks = {}): Promise<{ ok: true; result: ResultDocument } | Extract<Prepared, { ok: false }>> {
   const prepared = await prepareProbe(options);
   if (!prepared.ok) return prepared;
-  return { ok: true, result: await runPreparedProbe(prepared.probe) };
+  return { ok: true, result: await runPreparedProbe(prepared.probe, hooks) };
 }
 
-/** Run a prepared probe to its verdict. Never rejects for anything the server does. */
-export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> {
+/** Run a prepared probe to its verdict, telling `hooks` of each event. Never rejects for anything the server does. */
+export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): Promise<ResultDocument> {
   const { options, validated, resolution, id } = probe;
+  const { signal } = hooks;
   const { request } = validated;
   const startedAt = new Date();
   const t0 = performance.now();
   const transcript = new Transcript(t0);
-  const publish = (event: ProbeEvent) => options.onEvent?.(event);
+  const publish = (event: ProbeEvent) => hooks.onEvent?.(event);
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, id, tool: { name: 'relayprobe' as const, version: RELAYPROBE_VERSION }, request, startedAt: startedAt.toISOString() };
   // The document says what its events say (contracts' foldEvents), however the probe ended.
   const document = (): ResultDocument => {
@@ -124,7 +136,7 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
       socket = undefined;
       sniff?.destroy();
       sniff = undefined;
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
     };
     // An engine bug must not take the process down (the CLI, or a server with other probes):
     // stop this probe, say so in its transcript, and resolve with an inconclusive verdict.
@@ -227,12 +239,12 @@ export function runPreparedProbe(probe: PreparedProbe): Promise<ResultDocument> 
     };
 
     const onAbort = () => feed({ type: 'abort', now: performance.now(), message: 'The probe was stopped before it finished.' });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       apply(engine.start(performance.now()));
     } catch (error) {
       crashed(error);
     }
-    if (options.signal?.aborted) onAbort();
+    if (signal?.aborted) onAbort();
   });
 }

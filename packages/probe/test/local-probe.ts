@@ -1,7 +1,7 @@
 // Run a real probe against a testkit server on 127.0.0.1: real sockets, real TLS, no DNS.
 import { fixtureCa, type ServerHandle } from '@relayprobe/testkit';
 import type { ProbeEvent, ResultDocument } from '@relayprobe/contracts';
-import { runProbe, type DnsResolver, type ProbeOptions } from '../src/index.js';
+import { runProbe, type DnsResolver, type ProbeHooks, type ProbeOptions } from '../src/index.js';
 
 /** A resolver that fails the test if anything asks it: IP-literal probes need no DNS. */
 export const noDns: DnsResolver = {
@@ -15,15 +15,15 @@ export interface LocalRun {
   live: ProbeEvent[];
 }
 
-/** Probe the server at 127.0.0.1:port with loopback allowed and the fixture CA trusted. */
-export async function probeLocal(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}): Promise<LocalRun> {
+/** Probe the server at 127.0.0.1:port with loopback allowed and the fixture CA trusted; `live` collects the events unless `hooks.onEvent` takes them. */
+export async function probeLocal(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}, hooks: ProbeHooks = {}): Promise<LocalRun> {
   const live: ProbeEvent[] = [];
   const outcome = await runProbe({
     target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns, helo: 'prober.relayprobe.test',
     // greylistWaitSeconds 0: the testkit's greylister never lets a retry through (the retry is
     // tested against a real greylister, postgrey, in packages/mta-lab).
-    trustedCa: fixtureCa.cert, timeoutSeconds: 5, greylistWaitSeconds: 0, onEvent: (e) => live.push(e), ...overrides,
-  });
+    trustedCa: fixtureCa.cert, timeoutSeconds: 5, greylistWaitSeconds: 0, ...overrides,
+  }, { onEvent: (e) => live.push(e), ...hooks });
   if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
   return { result: outcome.result, live };
 }

@@ -73,7 +73,7 @@ test(`${SESSIONS} sessions mixed, ${CONCURRENCY} at a time: every probe gets its
   try {
     const verdicts = await runPool(SESSIONS, CONCURRENCY, async (i) => {
       const k = i % MIX.length;
-      const { result } = await probeLocal(servers[k] as ServerHandle, { suite: 'quick', timeoutSeconds: TIMEOUT_SECONDS, onEvent: () => {} });
+      const { result } = await probeLocal(servers[k] as ServerHandle, { suite: 'quick', timeoutSeconds: TIMEOUT_SECONDS }, { onEvent: () => {} });
       // Keep only the verdict, so what stays in memory afterwards is the probe's doing, not ours.
       return result.verdict?.code;
     });

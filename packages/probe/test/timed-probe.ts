@@ -25,8 +25,7 @@ export async function timedProbe(server: Pick<ServerHandle, 'port'>, overrides: 
     rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
   };
   const started = performance.now();
-  const { result } = await probeLocal(server, {
-    ...overrides,
+  const { result } = await probeLocal(server, overrides, {
     onEvent: () => {
       if (++seen % SAMPLE_EVERY === 0) sample();
     },
