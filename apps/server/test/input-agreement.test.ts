@@ -7,6 +7,10 @@
 // for CLI flags). Refusals by the API's body schema (empty, over 320 characters) are in JSON
 // Schema's words, which the CLI and the form do not copy; those rows check the refusal only.
 //
+// The operator's settings that reach the wire (the HELO name, the test domain) follow the same
+// rules as --helo / --test-domain on the CLI and RELAYPROBE_HELO_NAME / RELAYPROBE_TEST_DOMAIN
+// on the server, with the same sentence.
+//
 // Nothing connects anywhere: DNS is a resolver that fails every query (a name ends unreachable)
 // and every IP literal in the table is a special-purpose address, which the default policy of
 // both the server and `--deny-private` refuses before connecting (checked below first).
@@ -20,8 +24,9 @@ import { isPrivateOrSpecial } from '@relayprobe/probe';
 import { main } from '../../../packages/cli/src/main.js';
 import { checkForm } from '../../web/src/features/probe-form/input-check.js';
 import { INITIAL_FORM } from '../../web/src/store/form-slice.js';
-import { noDns, postProbe, startTestServer, waitForResult } from './helpers/server-under-test.js';
-import { RECIPIENT_ROWS, TARGET_ROWS } from './helpers/typed-inputs.js';
+import { loadConfig } from '../src/config.js';
+import { HELO_ROWS, RECIPIENT_ROWS, TARGET_ROWS, TEST_DOMAIN_ROWS, type SettingRow } from './helpers/typed-inputs.js';
+import { TEST_ENV, noDns, postProbe, startTestServer, waitForResult } from './helpers/server-under-test.js';
 
 const PORT = 2525;
 
@@ -140,3 +145,30 @@ test('every recipient of the test message: the CLI, the API and the web form agr
     }
   }
 });
+
+/** Each setting through the CLI flag and the server's variable: accepted by both or refused by both, for the same reason. */
+async function settingAgreement(rows: readonly SettingRow[], flag: string, variable: string, cliWords: string): Promise<void> {
+  for (const { value, accepted } of rows) {
+    const cli = await throughCli([flag, value, '--', 'mail.example.com']);
+    const config = loadConfig({ ...TEST_ENV, [variable]: value });
+    const answers = `${flag} / ${variable} ${JSON.stringify(value)}: CLI ${JSON.stringify({ ...cli, result: resolved(cli.result) })}, config ${JSON.stringify(config.ok ? 'ok' : config.errors)}`;
+    if (accepted) {
+      assert.equal(cli.exit, 5, answers);
+      assert.ok(config.ok, answers);
+      continue;
+    }
+    assert.equal(cli.exit, 1, answers);
+    assert.ok(!config.ok, answers);
+    // "Invalid HELO name "x": <reason>" and "RELAYPROBE_HELO_NAME="x": <reason>": the same reason.
+    const reason = cli.message?.replace(new RegExp(`^${cliWords} "[^]*?": `), '');
+    assert.ok(reason && reason !== cli.message, answers);
+    assert.equal(config.errors.length, 1, answers);
+    assert.ok(config.errors[0]?.startsWith(`${variable}=`) && config.errors[0].endsWith(`: ${reason}`), answers);
+  }
+}
+
+test('the HELO name: --helo and RELAYPROBE_HELO_NAME take the same names and refuse the rest for the same reason', () =>
+  settingAgreement(HELO_ROWS, '--helo', 'RELAYPROBE_HELO_NAME', 'Invalid HELO name'));
+
+test('the test domain: --test-domain and RELAYPROBE_TEST_DOMAIN agree', () =>
+  settingAgreement(TEST_DOMAIN_ROWS, '--test-domain', 'RELAYPROBE_TEST_DOMAIN', 'Invalid test domain'));

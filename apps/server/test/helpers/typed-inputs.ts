@@ -168,3 +168,40 @@ export const RECIPIENT_ROWS: readonly RecipientRow[] = [
   { to: 'ab', refusedBy: 'schema' },
   { to: `${'l'.repeat(65)}@example.org`, refusedBy: 'grammar' },
 ];
+
+/** An operator's setting: the HELO name (--helo, RELAYPROBE_HELO_NAME) or the test domain (--test-domain, RELAYPROBE_TEST_DOMAIN). */
+export interface SettingRow {
+  value: string;
+  accepted: boolean;
+}
+
+export const HELO_ROWS: readonly SettingRow[] = [
+  { value: 'prober.relayprobe.test', accepted: true },
+  { value: 'Prober.Example.COM', accepted: true },
+  { value: '[192.0.2.1]', accepted: true },
+  { value: '[IPv6:2001:db8::1]', accepted: true },
+  { value: '[IPv6:::ffff:192.0.2.1]', accepted: true },
+  { value: 'localhost', accepted: false },
+  { value: 'prober.example.com.', accepted: false },
+  { value: 'prober_1.example.com', accepted: false },
+  { value: 'bücher.example', accepted: false },
+  { value: `${'a'.repeat(64)}.example`, accepted: false },
+  { value: '192.0.2.1', accepted: false },
+  { value: '[127.1]', accepted: false },
+  { value: '[2001:db8::1]', accepted: false },
+  // RFC 5321 §4.1.3: in an address literal "::" stands for at least two zero groups.
+  { value: '[IPv6:1:2:3:4:5:6::7]', accepted: false },
+  { value: 'prober.example.com\r\nMAIL FROM:<x@y.example>', accepted: false },
+];
+
+export const TEST_DOMAIN_ROWS: readonly SettingRow[] = [
+  { value: 'example.com', accepted: true },
+  { value: 'Example.ORG', accepted: true },
+  { value: 'xn--bcher-kva.example', accepted: true },
+  { value: 'localhost', accepted: false },
+  { value: 'example.com.', accepted: false },
+  { value: 'ex_ample.com', accepted: false },
+  { value: '192.0.2.1', accepted: false },
+  { value: '[192.0.2.1]', accepted: false },
+  { value: 'bücher.example', accepted: false },
+];
