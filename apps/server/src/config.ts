@@ -2,8 +2,8 @@
 // and validated once at boot. A bad value stops the start with a message naming the variable.
 // docs/self-hosting.md lists the same variables; a test keeps the two in step.
 import { isIP } from 'node:net';
-import { validateDomain, validateHeloName } from '@relayprobe/engine';
-import { createAddressPolicy, defaultHeloName, isDnsServer, parseIpLiteral } from '@relayprobe/probe';
+import { parseIpAddress, validateDomain, validateHeloName } from '@relayprobe/contracts';
+import { createAddressPolicy, defaultHeloName, isDnsServer } from '@relayprobe/probe';
 
 export interface ServerConfig {
   host: string;
@@ -111,7 +111,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_TEST_DOMAIN', key: 'testDomain', defaultText: 'example.com', description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
     parse: (t) => { const p = validateDomain(t.toLowerCase()); return p ? no(p) : ok(t.toLowerCase()); } },
   { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
-    parse: (t) => (parseIpLiteral(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
+    parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
   { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
   { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.',
     parse: (t) => {

@@ -1,5 +1,6 @@
-// The form's checks before sending (src/features/probe-form/input-check.ts): what is plainly
-// wrong is refused with a sentence saying what; what the server's grammar accepts passes.
+// The form's checks before sending (src/features/probe-form/input-check.ts): what the server's
+// grammar refuses is refused with the server's sentence (in the page's words); what it accepts
+// passes, surrounding spaces and tabs included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkForm, portProblem, recipientProblem, targetProblem } from '../src/features/probe-form/input-check.js';
@@ -7,13 +8,11 @@ import { INITIAL_FORM } from '../src/store/form-slice.js';
 
 const refused: [string, RegExp][] = [
   ['', /Enter a mail server/],
-  ['mail example.com', /whitespace \(a space at position 5\)/],
-  [' mail.example.com', /whitespace/],
-  ['mail.example.com\t', /a tab at position 17/],
+  ['mail example.com', /whitespace \(U\+0020 at position 5\)/],
   ['mail.example.com\n', /control/],
   ['mail\u0000.example.com', /control/],
-  ['mail\u001b[31m.example.com', /control .*\\e/],
-  ['\u202emoc.elpmaxe', /control .*\\u202e/],
+  ['mail\u001b[31m.example.com', /\\e\[31m.* control/],
+  ['\u202emoc.elpmaxe', /\\u202e.* control/],
   ['mail.example.com:25', /includes a port/],
   ['192.0.2.1:587', /includes a port/],
   ['[2001:db8::1]:25', /includes a port/],
@@ -21,18 +20,18 @@ const refused: [string, RegExp][] = [
   ['https://mail.example.com/', /URL/],
   ['smtp://mail.example.com', /URL/],
   ['mailto:postmaster@example.com', /URL/],
-  ['mail.example.com/path', /not a URL or path/],
+  ['mail.example.com/path', /contains "\/"/],
   ['user@', /no domain/],
   ['2130706433', /four decimal parts/],
-  ['127.1', /four decimal parts/],
+  ['127.1', /exactly four \(a\.b\.c\.d\)/],
   ['0x7f.1', /four decimal parts/],
-  ['0177.0.0.1', /four decimal parts/],
-  ['012.0.0.1', /four decimal parts/],
-  ['256.1.1.1', /four decimal parts/],
+  ['0177.0.0.1', /leading zero/],
+  ['012.0.0.1', /leading zero/],
+  ['256.1.1.1', /greater than 255/],
   ['x'.repeat(321), /321 characters/],
 ];
 
-const accepted = ['mail.example.com', 'example.com', 'MX1.Example.COM', '192.0.2.1', '2001:db8::1', '[2001:db8::1]', '[IPv6:2001:db8::1]', '[192.0.2.1]', 'postmaster@example.com', 'a/b@example.com', 'bücher.example', 'xn--bcher-kva.example', '127.0.0.1'];
+const accepted = ['mail.example.com', 'example.com', 'MX1.Example.COM', '192.0.2.1', '2001:db8::1', '[2001:db8::1]', '[IPv6:2001:db8::1]', '[192.0.2.1]', 'postmaster@example.com', 'a/b@example.com', 'bücher.example', 'xn--bcher-kva.example', '127.0.0.1', ' mail.example.com', 'mail.example.com\t'];
 
 test('plainly wrong targets are refused, each with its reason', () => {
   for (const [input, reason] of refused) {

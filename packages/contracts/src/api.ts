@@ -5,11 +5,12 @@ import { Suite, TlsMode } from './probe-request.js';
 import { ProbeEvent } from './events.js';
 import { VerdictCode } from './results.js';
 import { ProbeStatus } from './result-document.js';
+import { MAX_TARGET_LENGTH } from './target-grammar.js';
 
 /** POST /api/v1/probes. The HELO name and test domain are the operator's (configuration), not the visitor's. */
 export const CreateProbeBody = Type.Object(
   {
-    target: Type.String({ minLength: 1, maxLength: 320, description: 'Host name, IP address, domain or e-mail address' }),
+    target: Type.String({ minLength: 1, maxLength: MAX_TARGET_LENGTH, description: 'Host name, IP address, domain or e-mail address' }),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     suite: Type.Optional(Suite),
     tls: Type.Optional(TlsMode),

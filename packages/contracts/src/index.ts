@@ -17,3 +17,8 @@ export * from './page-text.js';
 export * from './advice-wording.js';
 export * from './fold-events.js';
 export * from './suite-sizes.js';
+export * from './ip-address-text.js';
+export * from './host-name.js';
+export * from './smtp-syntax.js';
+export * from './target-grammar.js';
+export * from './probe-input.js';

@@ -1,5 +1,6 @@
 // The options of one probe, as the CLI flags and the REST body name them (DESIGN.md, "Contracts").
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_TARGET_LENGTH } from './target-grammar.js';
 
 export const SUITES = ['quick', 'standard', 'thorough'] as const;
 export const TLS_MODES = ['auto', 'starttls', 'implicit', 'none'] as const;
@@ -14,7 +15,7 @@ export type TlsMode = Static<typeof TlsMode>;
 
 /** The request as it was run (defaults filled in). */
 export const ProbeRequest = Type.Object({
-  target: Type.String({ minLength: 1, maxLength: 320 }),
+  target: Type.String({ minLength: 1, maxLength: MAX_TARGET_LENGTH }),
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
   suite: Suite,
   tls: TlsMode,

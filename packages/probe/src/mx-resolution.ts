@@ -10,14 +10,11 @@
 // literals, never to a name; work is capped (Postfix's default of 5 addresses).
 //
 // Invariant: only the DnsResolver handed in talks to DNS, and never dns.lookup (blocking, thread
-// pool, and it reads the numeric quirks target-input.ts refuses).
+// pool, and it reads the numeric quirks the target grammar refuses).
 import { promises as dnsPromises } from 'node:dns';
-import { escapeForDisplay, type ErrorCode, type Resolution, type ResolvedAddress } from '@relayprobe/contracts';
+import { checkHostName, escapeForDisplay, parseIpAddress, validateDomain, type ErrorCode, type Resolution, type ResolvedAddress, type TargetInput } from '@relayprobe/contracts';
 import { isPrivateOrSpecial, type AddressPolicy } from './address-policy.js';
 import { queryWithDeadline, type DnsFailure, type DnsOutcome } from './dns-query.js';
-import { checkHostName } from './host-name.js';
-import { parseIPv4Literal, parseIPv6Literal } from './ip-literal.js';
-import type { TargetInput } from './target-input.js';
 
 /** The subset of dns.promises.Resolver we use; tests inject fakes. */
 export interface DnsResolver {
@@ -64,7 +61,6 @@ export function createSystemResolver(timeoutMs: number, servers?: readonly strin
 
 /** At most this many addresses get a reverse lookup (the ones a probe may connect to). */
 const MAX_REVERSE_LOOKUPS = 5;
-const HOST_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 /**
  * Add the reverse-DNS name of each allowed address (RELAY-TESTS.md §1: the rDNS name is one of
@@ -79,7 +75,8 @@ export async function addReverseNames(resolution: Resolution, resolver: DnsResol
   await Promise.all(wanted.map(async (entry) => {
     const answer = await queryWithDeadline(() => reverse(entry.address), timeoutMs);
     if (!answer.ok) return;
-    const name = answer.value.map((n) => n.toLowerCase().replace(/\.$/, '')).find((n) => HOST_NAME.test(n));
+    // The name goes into SMTP addresses as a local name, so it must be an RFC 5321 Domain.
+    const name = answer.value.map((n) => n.toLowerCase().replace(/\.$/, '')).find((n) => validateDomain(n) === null);
     if (name) entry.reverseName = name;
   }));
 }
@@ -214,13 +211,13 @@ function answered(outcome: DnsOutcome<string[]>, host: string, problems: LookupP
 
 /** Check one address with the policy, in its canonical text form. */
 function judge(address: string, family: 4 | 6, host: string | undefined, policy: AddressPolicy): ResolvedAddress {
-  const ip = family === 4 ? parseIPv4Literal(address) : parseIPv6Literal(address);
+  const ip = parseIpAddress(address);
   const base = host === undefined ? {} : { host };
-  if (!ip) {
+  if (!ip || ip.kind !== (family === 4 ? 'ipv4' : 'ipv6')) {
     const shown = escapeForDisplay(address.slice(0, 100));
     return { address: shown, family, ...base, allowed: false, refusal: `the resolver answered "${shown}", which is not an IPv${family} address` };
   }
-  const canonical = ip.toString(); // dotted quad, or RFC 5952 for IPv6
+  const canonical = ip.canonical; // dotted quad, or RFC 5952 for IPv6
   const verdict = policy.check(canonical);
   return verdict.allowed
     ? { address: canonical, family, ...base, allowed: true }

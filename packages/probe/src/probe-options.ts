@@ -2,10 +2,10 @@
 // gets before anything is resolved or sent (SECURITY.md §2: user fields never reach the wire
 // unchecked; a bad field gets one sentence naming it).
 import { hostname } from 'node:os';
-import { SUITES, TLS_MODES, escapeForDisplay, type ProbeRequest, type Suite, type TlsMode } from '@relayprobe/contracts';
-import { validateDomain, validateHeloName, validateMailbox } from '@relayprobe/engine';
-import { parsePort, parseTarget, type TargetInput } from './target-input.js';
-import { parseIpLiteral } from './ip-literal.js';
+import {
+  SUITES, TLS_MODES, escapeForDisplay, parseIpAddress, parsePort, readTarget, recipientRefusal, validateDomain, validateHeloName,
+  type ProbeRequest, type Suite, type TargetInput, type TlsMode,
+} from '@relayprobe/contracts';
 import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
 import type { DnsResolver } from './mx-resolution.js';
 
@@ -85,7 +85,7 @@ export function isDnsServer(text: string): boolean {
   const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text);
   const v4port = /^([\d.]+):(\d{1,5})$/.exec(text);
   const [address, port] = bracketed ? [bracketed[1], bracketed[2]] : v4port ? [v4port[1], v4port[2]] : [text, undefined];
-  if (address === undefined || !parseIpLiteral(address)) return false;
+  if (address === undefined || !parseIpAddress(address)) return false;
   return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
 }
 
@@ -97,9 +97,8 @@ export function defaultHeloName(): string {
 
 /** Check every field; nothing is resolved or sent. */
 export function validateProbeOptions(options: ProbeOptions): Validation<ValidatedProbe> {
-  // Only spaces and tabs are forgiven around the target: CR, LF, U+2028 and the like are refused (SECURITY.md §2).
-  const targetText = typeof options.target === 'string' ? options.target.replace(/^[ \t]+|[ \t]+$/g, '') : '';
-  const target = parseTarget(targetText);
+  // Surrounding spaces and tabs are forgiven, nothing else (readTarget; SECURITY.md §2).
+  const target = readTarget(typeof options.target === 'string' ? options.target : '');
   if (!target.ok) return { ok: false, code: target.code, field: 'target', message: target.message };
 
   const port = parsePort(options.port ?? 25);
@@ -124,8 +123,8 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   let to: ValidatedProbe['to'];
   if (options.to !== undefined) {
     if (!options.sendMessage) return bad('to', 'A recipient (to, --to) only makes sense with the delivery stage (sendMessage, --send-message).');
-    const problem = validateMailbox(options.to);
-    if (problem) return bad('to', `Invalid recipient ${quote(options.to)}: ${problem}`);
+    const refusal = recipientRefusal(options.to);
+    if (refusal) return bad('to', refusal);
     const at = options.to.lastIndexOf('@');
     to = { localPart: options.to.slice(0, at), domain: options.to.slice(at + 1).toLowerCase() };
   }
@@ -134,7 +133,7 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT_SECONDS || (typeof options.timeoutSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.timeoutSeconds))) {
     return bad('timeout', `Invalid timeout ${quote(String(options.timeoutSeconds))}: give seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}.`);
   }
-  if (options.sourceAddress !== undefined && !parseIpLiteral(options.sourceAddress)) {
+  if (options.sourceAddress !== undefined && !parseIpAddress(options.sourceAddress)) {
     return bad('sourceAddress', `Invalid source address ${quote(options.sourceAddress)}: give an IPv4 or IPv6 address of this machine.`);
   }
   const greylistWait = Number(options.greylistWaitSeconds ?? DEFAULT_GREYLIST_WAIT_SECONDS);
@@ -151,7 +150,7 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   if (!policy.ok) return bad('allowCidrs', policy.message);
 
   const request: ProbeRequest = {
-    target: targetText, port: port.port, suite: suite as Suite, tls: tls as TlsMode, helo, testDomain,
+    target: target.text, port: port.port, suite: suite as Suite, tls: tls as TlsMode, helo, testDomain,
     sendMessage: options.sendMessage === true, timeoutSeconds: timeout, greylistWaitSeconds: greylistWait,
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {}),

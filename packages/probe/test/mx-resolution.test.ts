@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { isErrorCode, type Resolution } from '@relayprobe/contracts';
 import { createAddressPolicy, type AddressPolicy, type AddressPolicyOptions } from '../src/address-policy.js';
 import { resolveTarget, type ResolveOptions } from '../src/mx-resolution.js';
-import { parseTarget } from '../src/target-input.js';
+import { parseTarget } from '@relayprobe/contracts';
 import { ScriptedResolver, type Zone } from './scripted-resolver.js';
 
 function policyOf(options: AddressPolicyOptions): AddressPolicy {

@@ -1,64 +1,40 @@
-// Checking the form before anything is sent, roughly as the server's target grammar does
-// (SECURITY.md §1; packages/probe target-input.ts is the authority): refuse what is plainly wrong
-// here, with a sentence saying what, and let the server judge the rest. Nothing here must refuse
-// an input the server would accept.
-import { escapeForDisplay, type CreateProbeBody } from '@relayprobe/contracts';
+// Checking the form before anything is sent, with the same code the server runs (SECURITY.md §1
+// and §2): the target grammar and the recipient's mailbox rule live once, in the contracts
+// (probe-input.ts), so the form accepts exactly what POST /api/v1/probes accepts and refuses what
+// it refuses, in the API's words, shown through forPage like every other text of the API's
+// (the page's Port field instead of the CLI's --port). apps/server/test/input-agreement.test.ts
+// runs one table of inputs through the CLI, the API and this file.
+import { MAX_TARGET_LENGTH, forPage, parsePort, readTarget, recipientRefusal, type CreateProbeBody } from '@relayprobe/contracts';
 import { probeBody } from '../../api/probe-body.js';
 import type { FormFields } from '../../store/form-slice.js';
 
 /** The request body, or what is wrong and in which field. */
 export type FormCheck = { ok: true; body: CreateProbeBody } | { ok: false; field: keyof FormFields; message: string };
 
-// Cc (C0, DEL, C1), Cf (bidi controls, zero-width), line and paragraph separators.
-const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const WHITESPACE = /\s/u;
-const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i; // RFC 3986 §3.1
-const MAILTO = /^mailto:/i;
-const NUMERIC_LABELS = /^(?:(?:0x[0-9a-f]*|[0-9]+)\.)*(?:0x[0-9a-f]*|[0-9]+)\.?$/i;
-const DOTTED_QUAD = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$/;
-const MAX_TARGET_LENGTH = 320; // RFC 5321 §4.5.3.1: 64-octet local part, "@", 255-octet domain
-
-/** Where `pattern` first matches `text`, described for a person ("a tab at position 4"). */
-function describeCharacter(text: string, pattern: RegExp): string | undefined {
-  const match = pattern.exec(text);
-  if (!match) return undefined;
-  const ch = match[0];
-  const name = ch === ' ' ? 'a space' : ch === '\t' ? 'a tab' : `the character ${escapeForDisplay(ch)}`;
-  return `${name} at position ${match.index + 1}`;
-}
+/** Characters as JSON Schema's maxLength counts them (code points), which the API's body schema applies first. */
+const schemaLength = (text: string) => [...text].length;
 
 /** What is wrong with the target as typed, or undefined when it may be sent. */
 export function targetProblem(target: string): string | undefined {
+  // The API's body schema refuses these two before its grammar does, in JSON Schema's words
+  // ('"target" must NOT have fewer than 1 characters'); a form says it for people instead.
   if (target === '') return 'Enter a mail server: a host name, IP address, domain or e-mail address.';
-  if (target.length > MAX_TARGET_LENGTH) return `The mail server is ${target.length} characters long; the limit is ${MAX_TARGET_LENGTH}.`;
-  const control = describeCharacter(target, CONTROL);
-  if (control) return `The mail server contains a control or invisible character (${control}); type it again without it.`;
-  const space = describeCharacter(target, WHITESPACE);
-  if (space) return `The mail server contains whitespace (${space}); enter just the name or address.`;
-  if (URL_SCHEME.test(target) || MAILTO.test(target)) return 'That is a URL; enter only the host name, IP address, domain or e-mail address.';
-  const host = target.includes('@') ? target.slice(target.lastIndexOf('@') + 1) : target;
-  if (host === '') return 'The e-mail address has no domain after "@".';
-  if (host.includes('/')) return 'The mail server contains "/"; enter only the host name, IP address, domain or e-mail address, not a URL or path.';
-  if (/^\[[^\]]*\]:/.test(host) || (!host.startsWith('[') && host.split(':').length === 2)) {
-    return 'The mail server includes a port; put the port in the Port field instead.';
-  }
-  if (!host.includes(':') && NUMERIC_LABELS.test(host) && !DOTTED_QUAD.test(host)) {
-    return 'That is not an IPv4 address as four decimal parts without leading zeros (a.b.c.d); resolvers read such forms differently.';
-  }
-  return undefined;
+  const length = schemaLength(target);
+  if (length > MAX_TARGET_LENGTH) return `The mail server is ${length} characters long; the limit is ${MAX_TARGET_LENGTH}.`;
+  const read = readTarget(target);
+  return read.ok ? undefined : forPage(read.message);
 }
 
-/** What is wrong with the port, or undefined. Decimal 1–65535, no sign or leading zero, like the server. */
+/** What is wrong with the port, or undefined. Decimal 1–65535, no sign or leading zero, as the CLI's --port. */
 export function portProblem(port: string): string | undefined {
-  return /^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535 ? undefined : 'The port must be a whole number from 1 to 65535.';
+  return parsePort(port).ok ? undefined : 'The port must be a whole number from 1 to 65535.';
 }
 
 /** What is wrong with the optional recipient of the test message, or undefined. */
 export function recipientProblem(to: string): string | undefined {
   if (to === '') return undefined;
-  if (CONTROL.test(to) || WHITESPACE.test(to)) return 'The recipient must not contain spaces or control characters.';
-  if (to.length < 3 || to.length > 256 || !/^[^@]+@[^@]+$/.test(to.replace(/^".*"@/, 'x@'))) return 'The recipient must be one e-mail address, like you@example.org.';
-  return undefined;
+  const refusal = recipientRefusal(to);
+  return refusal === undefined ? undefined : forPage(refusal);
 }
 
 /** Check the whole form; on success, the body for POST /api/v1/probes. */

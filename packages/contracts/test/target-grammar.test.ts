@@ -2,7 +2,7 @@
 // before any DNS with a message naming the problem.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTarget, parsePort, type TargetInput } from '../src/target-input.js';
+import { parseTarget, parsePort, type TargetInput } from '../src/index.js';
 
 function accepts(input: string, expected: TargetInput): void {
   const result = parseTarget(input);

@@ -1,15 +1,17 @@
-// The target grammar (SECURITY.md §1), applied before any DNS query: what the user typed must be
-// an LDH host name, a dotted-quad IPv4 address, an IPv6 literal or an e-mail address, and nothing
-// the system's number parsers would read differently from us. inet_aton reads "127.1" as
-// 127.0.0.1, "2130706433" as 127.0.0.1 and "012.0.0.1" as 10.0.0.1 (octal), so every numeric
-// look-alike that is not a plain dotted quad is refused here with a message saying why.
+// The target grammar (SECURITY.md §1), applied before any DNS query by the CLI, the server and the
+// web form alike (probe-input.ts): what the user typed must be an LDH host name, a dotted-quad
+// IPv4 address, an IPv6 literal or an e-mail address, and nothing the system's number parsers
+// would read differently from us. inet_aton reads "127.1" as 127.0.0.1, "2130706433" as 127.0.0.1
+// and "012.0.0.1" as 10.0.0.1 (octal), so every numeric look-alike that is not a plain dotted
+// quad is refused here with a message saying why.
 //
-// Invariants: nothing here does I/O; the caller trims surrounding whitespace, we refuse any that
-// is left; every message starts with the input, quoted and escaped (no raw control characters).
-import { domainToASCII } from 'node:url';
-import { escapeForDisplay } from '@relayprobe/contracts';
+// Invariants: nothing here does I/O or needs Node (the web app runs it in the browser); the
+// caller trims surrounding blanks (readTarget), we refuse any whitespace that is left; every
+// message starts with the input, quoted and escaped (no raw control characters).
+import { escapeForDisplay } from './display-text.js';
 import { checkHostName } from './host-name.js';
-import { parseIPv4Literal, parseIPv6Literal } from './ip-literal.js';
+import { formatIPv6, parseIPv4, parseIPv6 } from './ip-address-text.js';
+import { localPartProblem, MAX_LOCAL_PART_LENGTH } from './smtp-syntax.js';
 
 /** A target as typed, classified and canonicalised; no DNS has been asked yet. */
 export type TargetInput =
@@ -21,13 +23,8 @@ export type TargetInput =
 /** Result of parseTarget. */
 export type TargetParseResult = { ok: true; target: TargetInput } | { ok: false; code: 'invalid-target'; message: string };
 
-/** Result of parsePort. */
-export type PortParseResult = { ok: true; port: number } | { ok: false; code: 'invalid-option'; message: string };
-
 /** Longest target accepted: a 64-octet local part, "@", a 255-octet domain (RFC 5321 §4.5.3.1). */
 export const MAX_TARGET_LENGTH = 320;
-/** RFC 5321 §4.5.3.1.1. */
-const MAX_LOCAL_PART_LENGTH = 64;
 
 // Cc (C0, DEL, C1), Cf (bidi controls, zero-width characters, BOM), line and paragraph separators.
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
@@ -35,11 +32,8 @@ const WHITESPACE = /\s/u;
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i; // RFC 3986 §3.1 scheme, then "//"
 const MAILTO = /^mailto:/i;
 const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|[0-9]+)$/i;
-// RFC 5321 §4.1.2: Dot-string = Atom *("." Atom); Quoted-string with qtextSMTP / quoted-pairSMTP.
-const DOT_STRING = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
-const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
 // ASCII characters that may appear next to non-ASCII letters in an IDN. Anything else ("%", "_",
-// "/") is refused before conversion: the WHATWG host parser behind domainToASCII percent-decodes.
+// "/") is refused before conversion: the WHATWG host parser percent-decodes, and stops at "/".
 const IDN_ASCII_ALLOWED = /^[A-Za-z0-9.\-\u0080-\u{10ffff}]*$/u;
 
 /** Classify and canonicalise a target (host, IPv4, IPv6 or e-mail address) before any DNS. */
@@ -61,23 +55,6 @@ export function parseTarget(input: string): TargetParseResult {
   return parseHostPart(input, input, false);
 }
 
-/** Parse a TCP port: decimal 1–65535, no sign, no leading zeros, nothing else. */
-export function parsePort(input: string | number): PortParseResult {
-  if (typeof input === 'number') {
-    if (Number.isInteger(input) && input >= 1 && input <= 65535) return { ok: true, port: input };
-    return { ok: false, code: 'invalid-option', message: `port ${String(input)} is not a whole number from 1 to 65535` };
-  }
-  if (/^[1-9][0-9]{0,4}$/.test(input)) {
-    const port = Number(input);
-    if (port <= 65535) return { ok: true, port };
-  }
-  return {
-    ok: false,
-    code: 'invalid-option',
-    message: `port ${quote(input)} is not a decimal number from 1 to 65535 (no sign, leading zeros or other characters)`,
-  };
-}
-
 function parseEmail(input: string): TargetParseResult {
   // The domain follows the last "@": a quoted local part may itself contain "@" (RFC 5321 §4.1.2).
   const at = input.lastIndexOf('@');
@@ -96,13 +73,16 @@ function checkLocalPart(localPart: string): string | undefined {
   if (/[^\x00-\x7f]/.test(localPart)) {
     return 'has a non-ASCII local part; internationalised addresses (SMTPUTF8) are not supported';
   }
-  if (localPart.length > MAX_LOCAL_PART_LENGTH) {
-    return `has a local part of ${localPart.length} characters; the limit is ${MAX_LOCAL_PART_LENGTH} (RFC 5321 §4.5.3.1.1)`;
+  switch (localPartProblem(localPart)) {
+    case 'too-long':
+      return `has a local part of ${localPart.length} characters; the limit is ${MAX_LOCAL_PART_LENGTH} (RFC 5321 §4.5.3.1.1)`;
+    case 'invalid-quoted-string':
+      return 'has an invalid quoted local part (RFC 5321 §4.1.2 Quoted-string)';
+    case 'invalid-dot-string':
+      return 'has an invalid local part (RFC 5321 §4.1.2 Dot-string)';
+    case undefined:
+      return undefined;
   }
-  if (localPart.startsWith('"')) {
-    return QUOTED_STRING.test(localPart) ? undefined : 'has an invalid quoted local part (RFC 5321 §4.1.2 Quoted-string)';
-  }
-  return DOT_STRING.test(localPart) ? undefined : 'has an invalid local part (RFC 5321 §4.1.2 Dot-string)';
 }
 
 /** The part naming a machine: the whole target, or the domain of an e-mail address. */
@@ -119,10 +99,10 @@ function parseHostPart(text: string, input: string, inEmail: boolean): TargetPar
   const colons = text.split(':').length - 1;
   if (colons === 1) return refusePort(input);
   if (colons > 1) {
-    const v6 = parseIPv6Literal(text);
+    const v6 = parseIPv6(text);
     if (!v6) return refuse(input, 'is not a valid IPv6 address');
     if (inEmail) return refuse(input, 'has an IPv6 address as its domain; write it as an address literal, e.g. user@[IPv6:2001:db8::1]');
-    return { ok: true, target: { kind: 'ipv6', address: v6.toRFC5952String() } };
+    return { ok: true, target: { kind: 'ipv6', address: formatIPv6(v6.parts) } };
   }
   return parseHostOrIPv4(text, input, inEmail);
 }
@@ -131,26 +111,26 @@ function parseHostPart(text: string, input: string, inEmail: boolean): TargetPar
 function parseAddressLiteral(inner: string, input: string): TargetParseResult {
   if (inner.includes('%')) return refuseZone(input);
   if (/^ipv6:/i.test(inner)) {
-    const v6 = parseIPv6Literal(inner.slice(5));
+    const v6 = parseIPv6(inner.slice(5));
     if (!v6) return refuse(input, 'has an invalid IPv6 address literal');
-    return { ok: true, target: { kind: 'ipv6', address: v6.toRFC5952String() } };
+    return { ok: true, target: { kind: 'ipv6', address: formatIPv6(v6.parts) } };
   }
-  const v4 = parseIPv4Literal(inner);
-  if (v4) return { ok: true, target: { kind: 'ipv4', address: v4.toString() } };
-  const v6 = parseIPv6Literal(inner);
-  if (v6) return { ok: true, target: { kind: 'ipv6', address: v6.toRFC5952String() } };
+  const v4 = parseIPv4(inner);
+  if (v4) return { ok: true, target: { kind: 'ipv4', address: v4.join('.') } };
+  const v6 = parseIPv6(inner);
+  if (v6) return { ok: true, target: { kind: 'ipv6', address: formatIPv6(v6.parts) } };
   const numeric = describeNumericLookalike(inner);
   return refuse(input, numeric ?? 'has an address literal that is neither an IPv4 nor an IPv6 address');
 }
 
 function parseHostOrIPv4(text: string, input: string, inEmail: boolean): TargetParseResult {
-  const v4 = parseIPv4Literal(text);
+  const v4 = parseIPv4(text);
   if (v4) {
     if (inEmail) return refuse(input, `has an IP address as its domain; write it as an address literal: user@[${text}]`);
-    return { ok: true, target: { kind: 'ipv4', address: v4.toString() } };
+    return { ok: true, target: { kind: 'ipv4', address: v4.join('.') } };
   }
   const withoutDot = text.endsWith('.') ? text.slice(0, -1) : text;
-  if (parseIPv4Literal(withoutDot)) return refuse(input, 'is an IPv4 address with a trailing dot; write it without the dot');
+  if (parseIPv4(withoutDot)) return refuse(input, 'is an IPv4 address with a trailing dot; write it without the dot');
   const numeric = describeNumericLookalike(withoutDot);
   if (numeric) return refuse(input, numeric);
 
@@ -168,6 +148,20 @@ function parseHostOrIPv4(text: string, input: string, inEmail: boolean): TargetP
   const checked = checkHostName(ascii);
   if (!checked.ok) return refuse(input, `is not a valid host name: ${checked.problem}`);
   return { ok: true, target: { kind: 'host', host: checked.host } };
+}
+
+/**
+ * UTS #46 ToASCII as the WHATWG URL standard applies it, or "" when the name is not valid. This is
+ * what Node's url.domainToASCII computes (it sets the host of a "ws:" URL; a test keeps the two in
+ * step), written with the URL class so that browsers run the same code. `text` holds no ASCII
+ * character that ends a host in a URL (IDN_ASCII_ALLOWED), so the whole of it is the host.
+ */
+function domainToASCII(text: string): string {
+  try {
+    return new URL(`ws://${text}/`).hostname;
+  } catch {
+    return '';
+  }
 }
 
 /** Why an all-numeric dotted string is not a dotted quad; undefined when some label is a word. */
