@@ -2,8 +2,7 @@
 // and validated once at boot. A bad value stops the start with a message naming the variable.
 // docs/self-hosting.md lists the same variables; a test keeps the two in step.
 import { isIP } from 'node:net';
-import { validateDomain, validateHeloName } from '@relayprobe/engine';
-import { createAddressPolicy, defaultHeloName, isDnsServer, parseIpLiteral } from '@relayprobe/probe';
+import { createAddressPolicy, defaultHeloName, isDnsServer, parseIpLiteral, validateDomain, validateHeloName } from '@relayprobe/probe';
 
 export interface ServerConfig {
   host: string;
