@@ -7,7 +7,7 @@ import { followLink } from '../../router/navigation.js';
 import { resultPath } from '../../router/routes.js';
 import { app, useApp } from '../../store/use-app.js';
 import type { AppState } from '../../store/app-state.js';
-import { loadRecent } from './load-recent.js';
+import { loadRecent } from '../../shared/load-recent.js';
 import { statusBadge } from '../../shared/status-badge.js';
 import { recentDetail } from './recent-label.js';
 import './recent-results.css';
