@@ -145,7 +145,7 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
     await execFileAsync('script', ['-qec', `postfix -c ${config} set-permissions && postfix -c ${config} check`, '/dev/null']);
   } catch (error) {
     const out = (error as { stdout?: string }).stdout ?? '';
-    throw new Error(`postfix ${flavour}/${tls}: the configuration in ${config} is refused:\n${out}`);
+    throw new Error(`postfix ${flavour}/${tls}: the configuration in ${config} is refused:\n${out}`, { cause: error });
   }
   // The check just ran: tell postfix-script not to run it again at start (its quick-start file).
   writeFileSync(join(queue, 'quick-start'), '');
