@@ -27,12 +27,11 @@ const ENGINE_NO_INHERITANCE = {
   selector: ':matches(ClassDeclaration, ClassExpression)[superClass]:not([superClass.name="Error"])',
   message: 'No class in the engine extends another (HOUSE-STYLE rules 4 and 12): compose instead; only Error may be extended.',
 };
-const ENGINE_NO_CLOCK = [
-  { selector: 'NewExpression[callee.name="Date"][arguments.length=0]', message: 'The engine reads no clock: use the input\'s `now`.' },
-];
+const NO_CLOCK = "The engine reads no clock: use the input's `now`.";
+const ENGINE_NO_CLOCK = [{ selector: 'NewExpression[callee.name="Date"][arguments.length=0]', message: NO_CLOCK }];
 const ENGINE_NO_CLOCK_PROPERTIES = [
-  { object: 'Date', property: 'now', message: 'The engine reads no clock: use the input\'s `now`.' },
-  { object: 'performance', property: 'now', message: 'The engine reads no clock: use the input\'s `now`.' },
+  { object: 'Date', property: 'now', message: NO_CLOCK },
+  { object: 'performance', property: 'now', message: NO_CLOCK },
 ];
 
 // TEMPORARY: removed after the issue-8 merges. Violations in files that other engineers are
