@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Each workspace: its package name and the workspace packages its `src/` may import. */
-export const WORKSPACES = {
+const WORKSPACES = {
   'packages/contracts': { name: '@relayprobe/contracts', imports: [], node: false },
   'packages/engine': { name: '@relayprobe/engine', imports: ['@relayprobe/contracts'], node: false },
   'packages/probe': { name: '@relayprobe/probe', imports: ['@relayprobe/contracts', '@relayprobe/engine'], node: true },
@@ -49,7 +49,7 @@ const isNodeBuiltin = (specifier) => specifier.startsWith('node:') || NODE_BUILT
 const featureOf = (file) => (file.startsWith(`${WEB_SRC}features/`) ? file.slice(`${WEB_SRC}features/`.length).split('/')[0] : undefined);
 
 /** What is wrong with importing `specifier` from repo-relative `file`, or undefined. */
-export function boundaryProblem(file, specifier) {
+function boundaryProblem(file, specifier) {
   const from = workspaceOf(file);
   const inSrc = from !== undefined && file.startsWith(`${from}/src/`);
 

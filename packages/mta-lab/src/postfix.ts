@@ -42,7 +42,7 @@ const CONFIGS = fileURLToPath(new URL('../configs/postfix/', import.meta.url));
 const NAMESPACE = ['--fork', '--pid', '--kill-child=SIGKILL', '--mount', '--propagation', 'private'];
 
 /** A loopback address nobody listens on: the resolver of every instance (lookups fail at once). */
-export const DEAD_RESOLVER = '127.255.53.53';
+const DEAD_RESOLVER = '127.255.53.53';
 
 const fill = (template: string, values: Record<string, string>) => fillTemplate(template, values, 'configs/postfix');
 const chownTo = (dir: string, user: string) => {

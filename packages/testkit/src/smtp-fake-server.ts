@@ -281,7 +281,7 @@ class FakeSmtpSession {
 }
 
 /** Splits `<path> PARAMS` (or a bare path) into the path as written and its ESMTP parameters. */
-export function splitPath(text: string): { path: string; params: string } {
+function splitPath(text: string): { path: string; params: string } {
   const trimmed = text.trim();
   if (trimmed.startsWith('<')) {
     let inQuotes = false;
