@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test of the project, on a machine set up with `npm ci`.
+#   0. `npm run lint`: Prettier in check mode, knip, ESLint (docs/architecture.md "Lint rules");
 #   1. build and typecheck every workspace (and the bench, e2e and scripts folders);
 #   2. the browser tests: Playwright in Debian's Chromium against the real server
 #      (installed with apt when missing and we are root; never a downloaded browser);
@@ -10,6 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
+
+# First, so a format, dependency or shape problem fails before the build and the long tests. On a clean
+# checkout nothing is built yet: ESLint's type-aware rules then see the other workspaces' imports
+# without types (they still check everything within a workspace).
+npm run lint
 
 npx turbo run build typecheck --output-logs=errors-only
 npx tsc -p bench/tsconfig.json

@@ -8,10 +8,10 @@ import { VERDICT_LABELS, formatTranscript, type ResultDocument } from '@relaypro
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Words the verdict status may start with: a verdict label, or the state of an unfinished probe. */
-export const STATUS_WORDS: readonly string[] = [...Object.values(VERDICT_LABELS), 'Running', 'Interrupted'];
+const STATUS_WORDS: readonly string[] = [...Object.values(VERDICT_LABELS), 'Running', 'Interrupted'];
 
 /** Matches text that starts with `word` (after leading white space). */
-export const startsWith = (word: string): RegExp => new RegExp(`^\\s*${escapeRegExp(word)}`);
+const startsWith = (word: string): RegExp => new RegExp(`^\\s*${escapeRegExp(word)}`);
 
 /**
  * The verdict's role=status element. Filtered by its first word, so that another live region

@@ -6,7 +6,7 @@
 // Servers are real (loopback, port 0), targets testkit fakes, logs read from the pino stream.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHostile, startProfile, type ServerHandle } from '@relayprobe/testkit';
+import { startProfile, type ServerHandle } from '@relayprobe/testkit';
 import { createAddressPolicy, prepareProbe, type DnsResolver } from '@relayprobe/probe';
 import { postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
 import { metricValue } from './helpers/api-reading.js';

@@ -6,9 +6,9 @@ import { USAGE, parseCommandLine } from './args.js';
 import { TerminalOutput, type OutputStream } from './terminal-output.js';
 
 /** Exit status per verdict (DESIGN.md contract). */
-export const EXIT_CODES: Record<VerdictCode, number> = { closed: 0, open: 2, suspicious: 3, 'accepts-all': 3, inconclusive: 4, unreachable: 5 };
-export const EXIT_USAGE = 1;
-export const EXIT_INTERRUPTED = 130;
+const EXIT_CODES: Record<VerdictCode, number> = { closed: 0, open: 2, suspicious: 3, 'accepts-all': 3, inconclusive: 4, unreachable: 5 };
+const EXIT_USAGE = 1;
+const EXIT_INTERRUPTED = 130;
 
 export interface CliIo {
   stdout: OutputStream;

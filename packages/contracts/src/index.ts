@@ -1,5 +1,6 @@
 export * from './probe-request.js';
 export * from './events.js';
+export * from './result-codes.js';
 export * from './results.js';
 export * from './result-document.js';
 export * from './error-codes.js';

@@ -1,6 +1,7 @@
 // Titles of result pages, shared by the server (link previews, before any JavaScript runs) and
 // the web app (document.title), so a page's title does not change when the app takes over.
-import { VERDICT_LABELS, type VerdictCode } from './results.js';
+import { VERDICT_LABELS } from './result-codes.js';
+import type { VerdictCode } from './results.js';
 import type { ProbeStatus } from './result-document.js';
 
 /** The title of a result page: "Open relay: mail.example.com · relayprobe". */

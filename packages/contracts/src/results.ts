@@ -1,20 +1,10 @@
 // Structured findings of a probe: target resolution, one result per vector or control, the
 // optional delivery stage and the verdict. Judging rules: RELAY-TESTS.md §4 and §5.
 import { Type, type Static } from '@sinclair/typebox';
+import { DELIVERY_OUTCOMES, VECTOR_OUTCOMES, VERDICT_CODES } from './result-codes.js';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
-export const VECTOR_OUTCOMES = [
-  'accepted', // 250/251 (or 252, flagged) to RCPT
-  'auth-required', // 530, 5.7.0 authentication required, Exchange 5.7.57
-  'relay-denied', // refused by relay policy: X.7.1, 5.7.54, 5.7.64, relay phrase, Postfix's 454 4.7.1
-  'denied', // another 5xx: a refusal whose reason we cannot name
-  'deferred', // other 4xx: temporary (greylisting, rate limit), says nothing yet
-  'domain-refused', // X.1.x about the recipient domain: the test domain is the problem, not relaying
-  'sender-refused', // MAIL FROM refused and the plain-sender retry refused too
-  'not-completed', // 421, connection closed, or a timeout while this vector ran
-  'not-run', // never sent: deadline, connection budget, no local name, ...
-] as const;
 export const VectorOutcome = lit(VECTOR_OUTCOMES);
 export type VectorOutcome = Static<typeof VectorOutcome>;
 
@@ -56,13 +46,6 @@ export const VectorResult = Type.Object({
 });
 export type VectorResult = Static<typeof VectorResult>;
 
-export const DELIVERY_OUTCOMES = [
-  'accepted', // 250 after the final dot: the server queued the message
-  'recipient-refused', // the re-run of the vector for the delivery recipient was refused
-  'refused-at-data', // DATA not answered with 354
-  'refused-at-end', // not 2xx after the final dot
-  'not-completed', // connection lost or timed out during the stage
-] as const;
 export const DeliveryOutcome = lit(DELIVERY_OUTCOMES);
 export type DeliveryOutcome = Static<typeof DeliveryOutcome>;
 
@@ -78,19 +61,8 @@ export const DeliveryResult = Type.Object({
 });
 export type DeliveryResult = Static<typeof DeliveryResult>;
 
-export const VERDICT_CODES = ['open', 'accepts-all', 'suspicious', 'closed', 'inconclusive', 'unreachable'] as const;
 export const VerdictCode = lit(VERDICT_CODES);
 export type VerdictCode = Static<typeof VerdictCode>;
-
-/** Labels people see, exactly as DESIGN.md lists them. */
-export const VERDICT_LABELS: Record<VerdictCode, string> = {
-  open: 'Open relay',
-  'accepts-all': 'Accepts every recipient',
-  suspicious: 'Suspicious',
-  closed: 'Not an open relay',
-  inconclusive: 'Inconclusive',
-  unreachable: 'Unreachable',
-};
 
 export const Reason = Type.Object({
   /** A code from the reason registry (reason-codes.ts). */

@@ -66,9 +66,9 @@ export const EXIM_FLAVOURS = Object.fromEntries(
 ) as Record<EximFlavour, string>;
 
 /** The mailboxes of the local domains (other local parts are unknown users, except in catch-all). */
-export const EXIM_LOCAL_USERS = ['postmaster', 'abuse', 'hostmaster', 'root', 'alice', 'bob'];
+const EXIM_LOCAL_USERS = ['postmaster', 'abuse', 'hostmaster', 'root', 'alice', 'bob'];
 /** The dummy account of the auth-required flavour. */
-export const EXIM_LOGIN = { user: 'relayprobe', password: 'lab-password' };
+const EXIM_LOGIN = { user: 'relayprobe', password: 'lab-password' };
 
 const TLS_FEATURES: Record<LabTls, string[]> = {
   none: [],

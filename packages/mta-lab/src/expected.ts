@@ -15,7 +15,7 @@ export interface ExpectedRun {
   name: string;
 }
 
-export const EXPECTED_FILE = fileURLToPath(new URL('../EXPECTED.md', import.meta.url));
+const EXPECTED_FILE = fileURLToPath(new URL('../EXPECTED.md', import.meta.url));
 
 const list = (cell: string) => cell.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 

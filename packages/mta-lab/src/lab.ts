@@ -20,10 +20,10 @@ import { startSendmail, type SendmailFlavour } from './sendmail.js';
 
 /** The certificate every TLS instance presents (the testkit's, for mx.relay-test.example, signed by its CA). */
 const FIXTURES = fileURLToPath(new URL('../../testkit/fixtures/', import.meta.url));
-export const LAB_CERTIFICATE = { certFile: join(FIXTURES, 'valid.pem'), keyFile: join(FIXTURES, 'valid.key') };
+const LAB_CERTIFICATE = { certFile: join(FIXTURES, 'valid.pem'), keyFile: join(FIXTURES, 'valid.key') };
 /** The names every instance calls its own. */
-export const LAB_HOSTNAME = 'mx.relay-test.example';
-export const LAB_LOCAL_DOMAIN = 'relay-test.example';
+const LAB_HOSTNAME = 'mx.relay-test.example';
+const LAB_LOCAL_DOMAIN = 'relay-test.example';
 
 export interface RunningInstance {
   instance: LabInstance;
@@ -102,7 +102,7 @@ export async function startLab(): Promise<Lab> {
 
 /** The PTR name dnsmasq gives an instance address: 127.1.0.11 -> mx-127-1-0-11.lab.relayprobe.test. */
 export const reverseNameOf = (address: string) => `mx-${address.replace(/\./g, '-')}.${LAB_REVERSE_ZONE}`;
-export const LAB_REVERSE_ZONE = 'lab.relayprobe.test';
+const LAB_REVERSE_ZONE = 'lab.relayprobe.test';
 
 /**
  * dnsmasq on 127.0.0.1 (STACK.md fact 9), authoritative for nothing but synthesized names of

@@ -135,7 +135,7 @@ export async function startOpensmtpd(flavour: OpensmtpdFlavour, tls: LabTls, ctx
       execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', preload, join(CONFIGS, 'openssl3-pkey-fix.c')], { stdio: 'pipe' });
     } catch (error) {
       const detail = (error as { stderr?: Buffer; message: string }).stderr?.toString() || (error as Error).message;
-      throw new Error(`${name}: cannot build configs/opensmtpd/openssl3-pkey-fix.c (TLS needs it; is gcc installed?):\n${detail}`);
+      throw new Error(`${name}: cannot build configs/opensmtpd/openssl3-pkey-fix.c (TLS needs it; is gcc installed?):\n${detail}`, { cause: error });
     }
   }
 

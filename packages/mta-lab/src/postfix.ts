@@ -42,7 +42,7 @@ const CONFIGS = fileURLToPath(new URL('../configs/postfix/', import.meta.url));
 const NAMESPACE = ['--fork', '--pid', '--kill-child=SIGKILL', '--mount', '--propagation', 'private'];
 
 /** A loopback address nobody listens on: the resolver of every instance (lookups fail at once). */
-export const DEAD_RESOLVER = '127.255.53.53';
+const DEAD_RESOLVER = '127.255.53.53';
 
 const fill = (template: string, values: Record<string, string>) => fillTemplate(template, values, 'configs/postfix');
 const chownTo = (dir: string, user: string) => {
@@ -145,7 +145,7 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
     await execFileAsync('script', ['-qec', `postfix -c ${config} set-permissions && postfix -c ${config} check`, '/dev/null']);
   } catch (error) {
     const out = (error as { stdout?: string }).stdout ?? '';
-    throw new Error(`postfix ${flavour}/${tls}: the configuration in ${config} is refused:\n${out}`);
+    throw new Error(`postfix ${flavour}/${tls}: the configuration in ${config} is refused:\n${out}`, { cause: error });
   }
   // The check just ran: tell postfix-script not to run it again at start (its quick-start file).
   writeFileSync(join(queue, 'quick-start'), '');

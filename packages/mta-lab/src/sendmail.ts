@@ -45,7 +45,7 @@ export const SENDMAIL_FLAVOURS: Record<SendmailFlavour, string> = {
 };
 
 /** Local parts in the aliases file (all go to root); /etc/passwd users are local too (flag w). */
-export const SENDMAIL_LOCAL_USERS = ['postmaster', 'abuse', 'hostmaster', 'alice', 'bob'];
+const SENDMAIL_LOCAL_USERS = ['postmaster', 'abuse', 'hostmaster', 'alice', 'bob'];
 
 /** Names the namespace's /etc/hosts gives the lab's client addresses (see the head comment). */
 const CLIENT_NAMES: Array<[string, string]> = [

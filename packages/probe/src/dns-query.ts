@@ -52,7 +52,7 @@ export async function queryWithDeadline<T>(query: () => Promise<T>, timeoutMs: n
 }
 
 /** Sort a rejected query's error by node's dns `code`. */
-export function classifyDnsError(error: unknown): { ok: false; failure: DnsFailure; detail: string } {
+function classifyDnsError(error: unknown): { ok: false; failure: DnsFailure; detail: string } {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   switch (code) {
     case 'ENODATA':

@@ -174,6 +174,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
     };
     const openSocket = (address: string, family: 4 | 6, port: number, implicitTls: boolean, servername: string | undefined): SmtpSocket => {
       let mine: SmtpSocket | undefined;
+      // eslint-disable-next-line prefer-const -- an input delivered while the constructor runs must see undefined (and be dropped), not the temporal dead zone
       mine = new SmtpSocket({
         address, family, port, implicitTls, expectedName: servername ?? address, localAddress: request.sourceAddress, trustedCa: options.trustedCa,
         deliver: deliverFrom(() => mine),

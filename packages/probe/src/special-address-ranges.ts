@@ -65,7 +65,7 @@ const PARSED_IPV6 = IPV6_RANGES.map(parse);
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 /** The first special range containing `ip`, undefined for public addresses. */
-export function findSpecialRange(ip: ipaddr.IPv4 | ipaddr.IPv6): SpecialRange | undefined {
+function findSpecialRange(ip: ipaddr.IPv4 | ipaddr.IPv6): SpecialRange | undefined {
   const table = ip.kind() === 'ipv4' ? PARSED_IPV4 : PARSED_IPV6;
   for (const [range, network, bits] of table) {
     if (ip.kind() === network.kind() && ip.match(network, bits)) return range;

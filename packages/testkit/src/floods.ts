@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import type { RawPeer } from './types.js';
 
 /** Size of one flood write. */
-export const FLOOD_CHUNK_BYTES = 64 * 1024;
+const FLOOD_CHUNK_BYTES = 64 * 1024;
 
 /** One GiB: the most any flood sends (SECURITY.md §3, "1 GiB of random bytes"). */
-export const FLOOD_LIMIT_BYTES = 1024 * 1024 * 1024;
+const FLOOD_LIMIT_BYTES = 1024 * 1024 * 1024;
 
 /** Writes `nextChunk()` until the client closes or `limitBytes` were sent; returns the bytes sent. */
 export async function flood(peer: RawPeer, nextChunk: () => Buffer, limitBytes = FLOOD_LIMIT_BYTES): Promise<number> {

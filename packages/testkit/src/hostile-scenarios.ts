@@ -44,10 +44,10 @@ export interface HostileOptions extends ProfileOptions {
 }
 
 /** Time the client gets to read bytes sent just before an RST (an RST can overtake unread data). */
-export const RESET_GRACE_MS = 50;
+const RESET_GRACE_MS = 50;
 
 /** Bytes of garbage after the 220 to STARTTLS (a TLS client gives up at the first record). */
-export const STARTTLS_GARBAGE_BYTES = 1024 * 1024;
+const STARTTLS_GARBAGE_BYTES = 1024 * 1024;
 
 /** The hostile banner: NUL, 0xFF, an ANSI colour, U+202E and HTML/script injection. */
 export function hostileBanner(host: string): Buffer {

@@ -25,7 +25,8 @@ export {
 export { startTrapListener, closedPort } from './trap.js';
 export { startSmtpServerProfile, type SmtpServerProfileName } from './smtp-server-peer.js';
 export { relayIntent, defaultLocalDomains, LOCAL_USERS, type RelayIntent, type RelayTrick } from './relay-intent.js';
-export { runSmtpSession, MESSAGE_SIZE_LIMIT, POSTFIX_TEXTS } from './smtp-fake-server.js';
+export { runSmtpSession } from './smtp-fake-server.js';
+export { MESSAGE_SIZE_LIMIT, POSTFIX_TEXTS } from './postfix-defaults.js';
 export { eximParse, EXIM_SYNTAX_ERRORS } from './exim-rules.js';
 export type { EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings, SyntaxErrorLimit } from './server-policy.js';
 export * from './reply-texts.js';

@@ -5,7 +5,7 @@
 import type { RawPeer } from './types.js';
 
 /** Pause between the pieces of a split reply: long enough that each leaves as its own segment. */
-export const SPLIT_WRITE_GAP_MS = 2;
+const SPLIT_WRITE_GAP_MS = 2;
 
 /** How a server writes its replies. */
 export interface WriteStyle {

@@ -36,7 +36,7 @@ export type ReplyLines = string | readonly string[];
 
 /**
  * The replies the engine gives by itself (sequence, syntax, successes), Postfix's by default
- * (`POSTFIX_TEXTS` in smtp-fake-server.ts). `{host}`, `{helo}` (the HELO/EHLO argument),
+ * (`POSTFIX_TEXTS` in postfix-defaults.ts). `{host}`, `{helo}` (the HELO/EHLO argument),
  * `{client}` (the client's address) and `{id}` (the queue id) are filled in.
  */
 export interface EngineTexts {

@@ -7,45 +7,11 @@
 // server batch them), or before the server must wait (354, STARTTLS, close); every received
 // line is in the session record (the peer records on arrival).
 import { relayIntent } from './relay-intent.js';
-import { REPLY, postfixTooManyErrors, queuedAs } from './reply-texts.js';
+import { MESSAGE_SIZE_LIMIT, POSTFIX_EHLO_KEYWORDS, POSTFIX_TEXTS } from './postfix-defaults.js';
+import { REPLY, postfixTooManyErrors } from './reply-texts.js';
 import { ReplyWriter } from './reply-writer.js';
 import type { AfterReply, EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings } from './server-policy.js';
 import type { RawPeer } from './types.js';
-
-/** Advertised and enforced message size limit (Postfix's default message_size_limit). */
-export const MESSAGE_SIZE_LIMIT = 10_240_000;
-
-/** The engine's own replies in Postfix's words (a policy's `texts` replaces some). */
-export const POSTFIX_TEXTS: EngineTexts = {
-  helo: '250 {host}',
-  ehloHello: '{host}',
-  ok: REPLY.ok,
-  reset: REPLY.ok,
-  senderOk: REPLY.senderOk,
-  bye: REPLY.bye,
-  unknownCommand: REPLY.unknownCommand,
-  sendHeloFirst: REPLY.sendHeloFirst,
-  needMail: REPLY.needMail,
-  nestedMail: REPLY.nestedMail,
-  dataWithoutMail: REPLY.needMail,
-  noValidRecipients: REPLY.noValidRecipients,
-  ehloSyntax: REPLY.ehloSyntax,
-  heloSyntax: REPLY.heloSyntax,
-  mailSyntax: REPLY.mailSyntax,
-  rcptSyntax: REPLY.rcptSyntax,
-  badRecipientSyntax: REPLY.badRecipientSyntax,
-  messageTooBig: REPLY.messageTooBig,
-  startData: REPLY.startData,
-  queuedAs: queuedAs('{id}'),
-  cannotVerify: REPLY.cannotVerify,
-  readyToStartTls: REPLY.readyToStartTls,
-  tlsAlreadyActive: REPLY.tlsAlreadyActive,
-  starttlsNotOffered: REPLY.unknownCommand,
-  authNotOffered: REPLY.unknownCommand,
-};
-
-/** Postfix's EHLO keywords, in its order (ServerPolicy.ehloKeywords says how they are filtered). */
-const POSTFIX_EHLO_KEYWORDS = ['PIPELINING', 'SIZE', 'STARTTLS', 'AUTH PLAIN LOGIN', 'ENHANCEDSTATUSCODES', '8BITMIME'];
 
 /** Whether the session starts by greeting (scripts that wrote their own greeting pass false). */
 export interface RunOptions {
@@ -315,7 +281,7 @@ class FakeSmtpSession {
 }
 
 /** Splits `<path> PARAMS` (or a bare path) into the path as written and its ESMTP parameters. */
-export function splitPath(text: string): { path: string; params: string } {
+function splitPath(text: string): { path: string; params: string } {
   const trimmed = text.trim();
   if (trimmed.startsWith('<')) {
     let inQuotes = false;

@@ -12,7 +12,7 @@ import { startLoopbackListener } from './loopback-listener.js';
 import { profilePolicy } from './profiles.js';
 import { relayIntent } from './relay-intent.js';
 import { REPLY } from './reply-texts.js';
-import { MESSAGE_SIZE_LIMIT } from './smtp-fake-server.js';
+import { MESSAGE_SIZE_LIMIT } from './postfix-defaults.js';
 import { recordSocket } from './socket-recorder.js';
 import { resolveSettings, type ProfileOptions } from './start-profile.js';
 import type { SessionContext, SessionSettings } from './server-policy.js';

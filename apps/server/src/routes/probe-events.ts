@@ -15,7 +15,7 @@ import { RESULT_ID, sendError } from '../http/api-errors.js';
 import { PacedSender } from '../http/paced-sender.js';
 
 /** A viewer this far behind on live events is dropped (SECURITY.md §4); replays are paced instead. */
-export const SLOW_VIEWER_BYTES = 1024 * 1024;
+const SLOW_VIEWER_BYTES = 1024 * 1024;
 /** Ping every viewer this often; one that has not answered the previous ping is closed. */
 export const PING_INTERVAL_MS = 30_000;
 
@@ -28,7 +28,7 @@ export interface ProbeEventsOptions {
 }
 
 /** Same-origin, a configured public origin, or no Origin at all (not a browser). */
-export function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
+function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;

@@ -51,7 +51,7 @@ export function isProbeEvent(value: unknown): value is ProbeEvent {
 }
 
 /** An event with a usable seq but a shape this page cannot read stands in as an info line, so no gap opens. */
-export function readEvent(value: unknown, seq: number): ProbeEvent {
+function readEvent(value: unknown, seq: number): ProbeEvent {
   if (isProbeEvent(value) && value.seq === seq) return value;
   const ms = isObject(value) && int(value.ms) ? (value.ms as number) : 0;
   return { seq, ms, type: 'info', phase: 'done', code: 'unreadable-event', text: `(event ${seq} has a form this page cannot show)` };

@@ -7,7 +7,7 @@ import type { AppState } from '../../store/app-state.js';
 import { browserStorage, saveToken } from '../../store/token-storage.js';
 import { createProbe, listRecent } from '../../api/probes-api.js';
 import { navigate } from '../../router/navigation.js';
-import { loadRecent } from '../recent/load-recent.js';
+import { loadRecent } from '../../shared/load-recent.js';
 import { PORT_CHOICES, SUITE_CHOICES, TLS_CHOICES } from './form-options.js';
 import { submitForm } from './submit-form.js';
 import './probe-form.css';

@@ -1,4 +1,4 @@
-// The text of one recent result's link after its badge (the badge is verdict-text.ts's
+// The text of one recent result's link after its badge (the badge is shared/status-badge.ts's
 // statusBadge, the status line's own mapping): the target as typed, escaped, since the server
 // only checked its grammar, then the port and suite.
 import { escapeForDisplay, type ProbeSummary } from '@relayprobe/contracts';

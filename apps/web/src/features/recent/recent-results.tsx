@@ -1,5 +1,5 @@
 // "Recent results": links to the latest probes with their verdicts, each badge worded and coloured
-// as the result page's status line (statusBadge). A server that wants a token to list them gets a
+// as the result page's status line (shared/status-badge.ts). A server that wants a token to list them gets a
 // note instead.
 import { useEffect } from 'react';
 import { listRecent } from '../../api/probes-api.js';
@@ -7,8 +7,8 @@ import { followLink } from '../../router/navigation.js';
 import { resultPath } from '../../router/routes.js';
 import { app, useApp } from '../../store/use-app.js';
 import type { AppState } from '../../store/app-state.js';
-import { loadRecent } from './load-recent.js';
-import { statusBadge } from '../result/verdict/verdict-text.js';
+import { loadRecent } from '../../shared/load-recent.js';
+import { statusBadge } from '../../shared/status-badge.js';
 import { recentDetail } from './recent-label.js';
 import './recent-results.css';
 

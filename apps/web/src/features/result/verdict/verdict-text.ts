@@ -1,17 +1,12 @@
 // What the status line says: the verdict's label exactly as VERDICT_LABELS has it (DESIGN.md),
 // or "Running" / "Interrupted", then the one-sentence summary, what to do next, and the reasons.
-// `statusBadge` is the one mapping from a probe's status and verdict to a label and a colour: the
-// status line and the recent results list (features/recent) both use it. The verdict's texts are
-// stored in the CLI's words ("--send-message --to"); the page shows them in its own (forPage:
-// the form's controls, or who sets what the page does not offer).
-import { VERDICT_LABELS, forPage, type ProbeStatus, type Reason, type Verdict, type VerdictCode } from '@relayprobe/contracts';
+// The label and colour come from `statusBadge` (shared/status-badge.ts), which the recent results
+// list (features/recent) uses too. The verdict's texts are stored in the CLI's words
+// ("--send-message --to"); the page shows them in its own (forPage: the form's controls, or who
+// sets what the page does not offer).
+import { forPage, type Reason, type Verdict } from '@relayprobe/contracts';
 import { isRunning, type ResultState } from '../../../store/result-state.js';
-
-/** A probe's state in a word or two, and the colour that goes with it (`tone-*` in app.css); the words carry the meaning. */
-export interface StatusBadge {
-  label: string;
-  tone: VerdictCode | 'running' | 'interrupted' | 'waiting';
-}
+import { statusBadge, type StatusBadge } from '../../../shared/status-badge.js';
 
 /** The status line's parts. */
 export interface StatusText extends StatusBadge {
@@ -23,14 +18,6 @@ export interface StatusText extends StatusBadge {
 const RUNNING_SUMMARY = 'The probe is talking to the server; the transcript below is live.';
 const INTERRUPTED_SUMMARY = 'The probe stopped before it finished (the relayprobe server restarted or shut down); below is what was recorded.';
 const INTERRUPTED_ADVICE = 'Run it again.';
-
-/** "Running", "Interrupted", the verdict's label (VERDICT_LABELS, not the server's words), or "Complete" for a finished probe without a verdict. */
-export function statusBadge(status: ProbeStatus, verdict: { code: VerdictCode; label: string } | undefined): StatusBadge {
-  if (status === 'running') return { label: 'Running', tone: 'running' };
-  if (status === 'interrupted') return { label: 'Interrupted', tone: 'interrupted' };
-  if (verdict) return { label: VERDICT_LABELS[verdict.code] ?? verdict.label, tone: verdict.code };
-  return { label: 'Complete', tone: 'waiting' };
-}
 
 /** The status line for the result on screen. */
 export function statusText(result: Pick<ResultState, 'lookup' | 'status' | 'doneVerdict' | 'failure'> & { verdict?: Verdict | undefined }): StatusText {
