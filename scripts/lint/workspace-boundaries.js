@@ -7,7 +7,9 @@
 //     the `src/` of engine, contracts and web (HOUSE-STYLE rule 1);
 //   - a package's surface is its `exports`: no `@relayprobe/x/sub/path`, and no relative path
 //     into another workspace's `src/` or `dist/` (HOUSE-STYLE rule 16). Tests, e2e and bench
-//     may reach another workspace's `test/` helpers (apps/server/test/helpers is shared so);
+//     may reach another workspace's `test/` helpers (apps/server/test/helpers is shared so), and
+//     an application's `src/` (the CLI and the web app have no library surface to go through:
+//     the input-agreement test drives the CLI's main() and the form's check beside the API);
 //   - web feature folders import one way: `features/<a>` never imports `features/<b>`, and
 //     `shared/` (what features share) imports no feature.
 // Purely lexical: the specifier and the file's path decide, nothing is read from disk.
@@ -17,16 +19,17 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Each workspace: its package name and the workspace packages its `src/` may import. */
+/** Each workspace: its package name, the workspace packages its `src/` may import, whether its
+ *  `src/` may use Node modules, and whether it is an application (no `exports` to go through). */
 const WORKSPACES = {
   'packages/contracts': { name: '@relayprobe/contracts', imports: [], node: false },
   'packages/engine': { name: '@relayprobe/engine', imports: ['@relayprobe/contracts'], node: false },
   'packages/probe': { name: '@relayprobe/probe', imports: ['@relayprobe/contracts', '@relayprobe/engine'], node: true },
-  'packages/cli': { name: 'relayprobe', imports: ['@relayprobe/contracts', '@relayprobe/probe'], node: true },
+  'packages/cli': { name: 'relayprobe', imports: ['@relayprobe/contracts', '@relayprobe/probe'], node: true, app: true },
   'packages/testkit': { name: '@relayprobe/testkit', imports: [], node: true },
   'packages/mta-lab': { name: '@relayprobe/mta-lab', imports: ['@relayprobe/testkit'], node: true },
   'apps/server': { name: '@relayprobe/server', imports: ['@relayprobe/contracts', '@relayprobe/probe'], node: true },
-  'apps/web': { name: '@relayprobe/web', imports: ['@relayprobe/contracts'], node: false },
+  'apps/web': { name: '@relayprobe/web', imports: ['@relayprobe/contracts'], node: false, app: true },
 };
 
 const PACKAGE_NAMES = new Set(Object.values(WORKSPACES).map((w) => w.name));
@@ -58,7 +61,8 @@ function boundaryProblem(file, specifier) {
     const to = workspaceOf(target);
     if (to !== undefined && to !== from) {
       const inner = target.slice(to.length + 1);
-      if (inSrc || !inner.startsWith('test/')) return `relative import into ${to}: import ${WORKSPACES[to].name} by its name (its package.json \`exports\` is its surface)`;
+      const testReach = !inSrc && (inner.startsWith('test/') || (WORKSPACES[to].app === true && inner.startsWith('src/')));
+      if (!testReach) return `relative import into ${to}: import ${WORKSPACES[to].name} by its name (its package.json \`exports\` is its surface)`;
     }
     const fromFeature = featureOf(file);
     const toFeature = featureOf(target);

@@ -64,6 +64,12 @@ const IMPORTS: [string, string, boolean][] = [
   ['bench/x.ts', "import { a } from '../apps/server/test/helpers/server-process.js';", false],
   ['packages/mta-lab/test/x.test.ts', "import { a } from '../../../apps/server/test/helpers/server-process.js';", false],
   ['apps/server/src/x.ts', "import { a } from '../../../packages/engine/test/scripted-peer.js';", true],
+  // ... and a test may reach an application's src/ (the CLI and the web app export nothing), never a library's.
+  ['apps/server/test/x.test.ts', "import { main } from '../../../packages/cli/src/main.js';", false],
+  ['apps/server/test/x.test.ts', "import { a } from '../../web/src/store/form-slice.js';", false],
+  ['apps/server/src/x.ts', "import { main } from '../../../packages/cli/src/main.js';", true],
+  ['apps/server/test/x.test.ts', "import { a } from '../../../packages/probe/src/probe-runner.js';", true],
+  ['apps/web/test/x.test.ts', "import { a } from '../../server/src/config.js';", true],
   // Web features import one way: not each other, and shared/ imports no feature.
   ['apps/web/src/features/probe-form/x.tsx', "import { a } from '../recent/recent-label.js';", true],
   ['apps/web/src/features/result/verdict/x.ts', "import { a } from '../../recent/recent-label.js';", true],

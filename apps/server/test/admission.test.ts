@@ -38,7 +38,10 @@ test('one probe per target at a time: 429 target-busy links to the running one, 
   const gate = admission();
   const running = admitted(gate, 'first', '25 192.0.2.1');
   assert.deepEqual(gate.admit('second', '25 192.0.2.1'), {
-    ok: false, status: 429, code: 'target-busy', message: 'A probe of this server is already running: watch it at /r/first',
+    ok: false,
+    status: 429,
+    code: 'target-busy',
+    message: 'A probe of this server is already running: watch it at /r/first',
   });
   admitted(gate, 'other-port', '587 192.0.2.1');
   gate.release(running);
@@ -51,7 +54,10 @@ test('a few an hour per target: 429 target-rate-limited links to the latest, and
   gate.release(admitted(gate, 'one', '25 192.0.2.1'));
   gate.release(admitted(gate, 'two', '25 192.0.2.1'));
   assert.deepEqual(gate.admit('three', '25 192.0.2.1'), {
-    ok: false, status: 429, code: 'target-rate-limited', message: 'This server was probed 2 times in the last hour; see the latest result at /r/two',
+    ok: false,
+    status: 429,
+    code: 'target-rate-limited',
+    message: 'This server was probed 2 times in the last hour; see the latest result at /r/two',
   });
   now += 60 * 60 * 1000 + 1;
   admitted(gate, 'three', '25 192.0.2.1');

@@ -64,7 +64,7 @@ function writerOn(store: RecordingStore, options: Partial<EventWriterOptions> = 
 const append = (writer: EventWriter, id: string, events: ProbeEvent[]) => events.forEach((e) => writer.append(id, e));
 const finished = (writer: EventWriter, id: string) => new Promise<unknown>((resolve) => writer.finish(id, FINAL, (error) => resolve(error ?? 'ok')));
 
-test('events wait for the flush timer, then every probe\'s go in one batch, in order', async () => {
+test("events wait for the flush timer, then every probe's go in one batch, in order", async () => {
   const store = new RecordingStore();
   const { writer } = writerOn(store);
   append(writer, 'a', sampleEvents(1, 2));
@@ -73,7 +73,12 @@ test('events wait for the flush timer, then every probe\'s go in one batch, in o
   assert.equal(store.attemptedAt.length, 0, 'nothing is written per event');
   assert.equal(writer.waiting, 4);
   await until(() => store.batches.length > 0, 'the batch');
-  assert.deepEqual(store.batches, [[{ id: 'a', seqs: [1, 2, 3] }, { id: 'b', seqs: [1] }]]);
+  assert.deepEqual(store.batches, [
+    [
+      { id: 'a', seqs: [1, 2, 3] },
+      { id: 'b', seqs: [1] },
+    ],
+  ]);
   assert.equal(writer.waiting, 0);
 });
 
@@ -83,7 +88,12 @@ test('flushEvents waiting: written at once, without waiting for the timer', () =
   append(writer, 'a', sampleEvents(1, 2));
   assert.equal(store.attemptedAt.length, 0);
   writer.append('b', sampleEvents(1, 1)[0] as ProbeEvent);
-  assert.deepEqual(store.batches, [[{ id: 'a', seqs: [1, 2] }, { id: 'b', seqs: [1] }]]);
+  assert.deepEqual(store.batches, [
+    [
+      { id: 'a', seqs: [1, 2] },
+      { id: 'b', seqs: [1] },
+    ],
+  ]);
 });
 
 test('a failed batch: its events wait, new ones only wait too, one retry writes them all once', async () => {
@@ -120,7 +130,10 @@ test('finish takes the waiting events into the final transaction; no batch write
 test('finals and rows of one turn share a commit, and each caller hears only after it', async () => {
   const store = new RecordingStore();
   const { writer } = writerOn(store);
-  const creates = Promise.all([writer.create({ id: 'x', createdAt: isoAt(1), target: 't', request: sampleRequest('t') }), writer.create({ id: 'y', createdAt: isoAt(2), target: 't', request: sampleRequest('t') })]);
+  const creates = Promise.all([
+    writer.create({ id: 'x', createdAt: isoAt(1), target: 't', request: sampleRequest('t') }),
+    writer.create({ id: 'y', createdAt: isoAt(2), target: 't', request: sampleRequest('t') }),
+  ]);
   assert.deepEqual(store.created, [], 'not before the commit');
   await creates;
   assert.deepEqual(store.created, [['x', 'y']]);
@@ -129,7 +142,10 @@ test('finals and rows of one turn share a commit, and each caller hears only aft
   writer.finish('y', FINAL, () => heard++);
   assert.equal(heard, 0);
   await until(() => heard === 2, 'both finals');
-  assert.deepEqual(store.finals.map((batch) => batch.map((f) => f.id)), [['x', 'y']]);
+  assert.deepEqual(
+    store.finals.map((batch) => batch.map((f) => f.id)),
+    [['x', 'y']],
+  );
 });
 
 test('failed writes reach their caller: create rejects, finish hears the error', async () => {

@@ -170,5 +170,4 @@ async function settingAgreement(rows: readonly SettingRow[], flag: string, varia
 test('the HELO name: --helo and RELAYPROBE_HELO_NAME take the same names and refuse the rest for the same reason', () =>
   settingAgreement(HELO_ROWS, '--helo', 'RELAYPROBE_HELO_NAME', 'Invalid HELO name'));
 
-test('the test domain: --test-domain and RELAYPROBE_TEST_DOMAIN agree', () =>
-  settingAgreement(TEST_DOMAIN_ROWS, '--test-domain', 'RELAYPROBE_TEST_DOMAIN', 'Invalid test domain'));
+test('the test domain: --test-domain and RELAYPROBE_TEST_DOMAIN agree', () => settingAgreement(TEST_DOMAIN_ROWS, '--test-domain', 'RELAYPROBE_TEST_DOMAIN', 'Invalid test domain'));

@@ -91,7 +91,10 @@ test('a detached viewer hears nothing more', () => {
   detach?.();
   hub.publish('p', sampleEvent(2));
   hub.finish('p', { type: 'done', status: 'complete' });
-  assert.deepEqual(viewer.messages.map((m) => m.message.type), ['event']);
+  assert.deepEqual(
+    viewer.messages.map((m) => m.message.type),
+    ['event'],
+  );
 });
 
 test('finish: `done` to every viewer, and the probe is no longer live', () => {

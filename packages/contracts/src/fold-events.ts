@@ -58,8 +58,15 @@ export interface ResultView {
 
 /** The view before any event. */
 export const EMPTY_RESULT_VIEW: ResultView = Object.freeze({
-  resolution: undefined, vectors: [], delivery: undefined, session: undefined, sessionSoFar: {}, verdict: undefined,
-  progress: undefined, greylistRetryMs: undefined, vectorOrder: EMPTY_VECTOR_ORDER,
+  resolution: undefined,
+  vectors: [],
+  delivery: undefined,
+  session: undefined,
+  sessionSoFar: {},
+  verdict: undefined,
+  progress: undefined,
+  greylistRetryMs: undefined,
+  vectorOrder: EMPTY_VECTOR_ORDER,
 });
 
 function foldInfo(view: ResultView, event: InfoEvent): ResultView {

@@ -23,9 +23,7 @@ export interface ParsedIPv6 {
 }
 
 /** An IPv4 or IPv6 address with its canonical text: dotted quad, or RFC 5952 lower case. */
-export type IpAddressText =
-  | { kind: 'ipv4'; octets: IPv4Octets; canonical: string }
-  | { kind: 'ipv6'; parts: readonly number[]; canonical: string };
+export type IpAddressText = { kind: 'ipv4'; octets: IPv4Octets; canonical: string } | { kind: 'ipv6'; parts: readonly number[]; canonical: string };
 
 // RFC 3986 §3.2.2 dec-octet: no leading zeros, so "012" (octal to inet_aton) is not one.
 const DEC_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
@@ -87,7 +85,7 @@ export function parseIPv6(text: string): ParsedIPv6 | undefined {
 export function formatIPv6(parts: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     if (parts[i] !== 0) {
       i++;
       continue;

@@ -108,7 +108,7 @@ export function validateMailbox(address: string): string | null {
     case 'invalid-quoted-string':
       return 'The quoted local part holds a character that must be escaped with a backslash.';
     case 'invalid-dot-string':
-      return 'The local part is not a dot-atom (letters, digits and !#$%&\'*+-/=?^_`{|}~ between single dots); quote it if it must hold other characters.';
+      return "The local part is not a dot-atom (letters, digits and !#$%&'*+-/=?^_`{|}~ between single dots); quote it if it must hold other characters.";
     case undefined:
       break;
   }

@@ -47,7 +47,24 @@ test('every reply flag and result flag is documented, each in its table, and not
 });
 
 test('a result flag that names a cause has the name of a reason code', () => {
-  const causes = ['greylisting', 'rate-limited', 'error-limit', 'blocklisted', 'starttls-unavailable', 'not-run', 'no-local-name', 'too-long', 'connection-lost', 'tarpit', 'protocol-error', 'probe-deadline', 'probe-aborted', 'rcpt-252', 'sender-domain-refused', 'helo-refused'];
+  const causes = [
+    'greylisting',
+    'rate-limited',
+    'error-limit',
+    'blocklisted',
+    'starttls-unavailable',
+    'not-run',
+    'no-local-name',
+    'too-long',
+    'connection-lost',
+    'tarpit',
+    'protocol-error',
+    'probe-deadline',
+    'probe-aborted',
+    'rcpt-252',
+    'sender-domain-refused',
+    'helo-refused',
+  ];
   for (const flag of causes) {
     assert.ok(Object.hasOwn(RESULT_FLAGS, flag), `${flag} is a result flag`);
     assert.ok(Object.hasOwn(REASON_CODES, flag), `${flag} is a reason code`);

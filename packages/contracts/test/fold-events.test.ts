@@ -4,8 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EMPTY_RESULT_VIEW, documentFields, foldEvent, foldEvents, withDocumentFallback,
-  type EventBody, type ProbeEvent, type SessionFacts, type TlsDetails, type VectorResult, type Verdict,
+  EMPTY_RESULT_VIEW,
+  documentFields,
+  foldEvent,
+  foldEvents,
+  withDocumentFallback,
+  type EventBody,
+  type ProbeEvent,
+  type SessionFacts,
+  type TlsDetails,
+  type VectorResult,
+  type Verdict,
 } from '../src/index.js';
 
 /** Numbers event bodies from 1, 10 ms apart. */
@@ -13,22 +22,45 @@ function stamp(bodies: readonly EventBody[]): ProbeEvent[] {
   return bodies.map((body, i) => ({ ...body, seq: i + 1, ms: (i + 1) * 10 }) as ProbeEvent);
 }
 
-const result = (key: string, outcome: VectorResult['outcome'], extra: Partial<VectorResult> = {}): VectorResult =>
-  ({ id: key.split('@')[0] as string, key, name: key, weight: key.startsWith('C') ? 'control' : 'strong', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome, flags: [], ...extra });
+const result = (key: string, outcome: VectorResult['outcome'], extra: Partial<VectorResult> = {}): VectorResult => ({
+  id: key.split('@')[0] as string,
+  key,
+  name: key,
+  weight: key.startsWith('C') ? 'control' : 'strong',
+  mailFrom: '<x@ext>',
+  rcptTo: '<r@ext>',
+  outcome,
+  flags: [],
+  ...extra,
+});
 const start = (vector: string, index: number, total = 4): EventBody => ({ type: 'vector-start', vector, name: vector, index, total });
 const settled = (key: string, outcome: VectorResult['outcome'], extra: Partial<VectorResult> = {}): EventBody => ({ type: 'vector-result', result: result(key, outcome, extra) });
 const info = (code: string, extra: { waitMs?: number } = {}): EventBody => ({ type: 'info', phase: 'vector', code, text: code, ...extra });
-const reply = (phase: 'greeting' | 'ehlo' | 'vector', lines: string[]): EventBody =>
-  ({ type: 'reply', phase, tls: false, code: Number(lines[0]?.slice(0, 3)), lines, elapsedMs: 5, flags: [] });
+const reply = (phase: 'greeting' | 'ehlo' | 'vector', lines: string[]): EventBody => ({ type: 'reply', phase, tls: false, code: Number(lines[0]?.slice(0, 3)), lines, elapsedMs: 5, flags: [] });
 
 const TLS: TlsDetails = {
-  protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true, authorizationError: null, hostnameMatch: true,
-  hostnameError: null, servername: 'mx.example.com', certificate: null,
+  protocol: 'TLSv1.3',
+  cipher: 'TLS_AES_256_GCM_SHA384',
+  authorized: true,
+  authorizationError: null,
+  hostnameMatch: true,
+  hostnameError: null,
+  servername: 'mx.example.com',
+  certificate: null,
 };
 const FACTS: SessionFacts = {
-  address: '192.0.2.1', port: 25, attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }], greeting: ['220 mx.example.com ESMTP'],
-  ehloName: 'mx.example.com', heloFallback: false, extensions: ['PIPELINING', 'STARTTLS'], pipelining: true, starttlsOffered: true, tls: TLS,
-  localNames: ['mx.example.com'], connections: 2,
+  address: '192.0.2.1',
+  port: 25,
+  attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }],
+  greeting: ['220 mx.example.com ESMTP'],
+  ehloName: 'mx.example.com',
+  heloFallback: false,
+  extensions: ['PIPELINING', 'STARTTLS'],
+  pipelining: true,
+  starttlsOffered: true,
+  tls: TLS,
+  localNames: ['mx.example.com'],
+  connections: 2,
 };
 const verdictOf = (code: Verdict['code']): Verdict => ({ code, label: code, summary: code, advice: 'x', reasons: [] });
 
@@ -41,15 +73,21 @@ function greylistedProbe(): ProbeEvent[] {
     reply('ehlo', ['250-mx.example.com', '250-PIPELINING', '250 STARTTLS']),
     { type: 'tls', phase: 'starttls', details: TLS },
     reply('ehlo', ['250-mx.example.com', '250 PIPELINING']),
-    start('C1', 1), settled('C1', 'accepted', { expectationMet: true }),
-    start('C2', 2), settled('C2', 'denied', { expectationMet: true }),
-    start('R01', 3), reply('vector', ['450 4.7.1 Greylisted']), settled('R01', 'deferred'),
-    start('R02', 4), settled('R02', 'relay-denied'),
+    start('C1', 1),
+    settled('C1', 'accepted', { expectationMet: true }),
+    start('C2', 2),
+    settled('C2', 'denied', { expectationMet: true }),
+    start('R01', 3),
+    reply('vector', ['450 4.7.1 Greylisted']),
+    settled('R01', 'deferred'),
+    start('R02', 4),
+    settled('R02', 'relay-denied'),
     info('greylist-wait', { waitMs: 60_000 }),
     { type: 'command', phase: 'quit', tls: true, text: 'QUIT' },
     info('connecting'),
     reply('greeting', ['220 mx.example.com ESMTP again']),
-    start('R01', 3), settled('R01', 'accepted'),
+    start('R01', 3),
+    settled('R01', 'accepted'),
     { type: 'delivery', result: { vector: 'R01', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome: 'accepted', queueId: 'Q1' } },
     { type: 'session', phase: 'done', facts: FACTS },
     { type: 'verdict', verdict: verdictOf('open') },
@@ -86,7 +124,7 @@ test('folding never changes its input, and an event that tells nothing gives bac
   assert.equal(foldEvents([], halfway), halfway);
 });
 
-test('during the greylister\'s wait the view knows when the retry comes; the latest wait decides', () => {
+test("during the greylister's wait the view knows when the retry comes; the latest wait decides", () => {
   const events = greylistedProbe();
   const waiting = foldEvents(events.slice(0, events.findIndex((e) => e.type === 'info' && e.code === 'greylist-wait') + 1));
   const wait = events.find((e) => e.type === 'info' && e.code === 'greylist-wait') as ProbeEvent;
@@ -99,11 +137,20 @@ test('during the greylister\'s wait the view knows when the retry comes; the lat
 
 test('a test run again shows once, with its latest result, where it stands in the plan', () => {
   // The controls run again at the end with another sender (engine: retryControlsWithAcceptedSender).
-  const view = foldEvents(stamp([
-    start('C1', 1), settled('C1', 'sender-refused'), start('C2', 2), settled('C2', 'sender-refused'),
-    start('R01', 3), settled('R01', 'accepted', { mailFrom: '<>' }),
-    start('C1', 1), settled('C1', 'accepted', { mailFrom: '<>' }), start('C2', 2), settled('C2', 'denied', { mailFrom: '<>' }),
-  ]));
+  const view = foldEvents(
+    stamp([
+      start('C1', 1),
+      settled('C1', 'sender-refused'),
+      start('C2', 2),
+      settled('C2', 'sender-refused'),
+      start('R01', 3),
+      settled('R01', 'accepted', { mailFrom: '<>' }),
+      start('C1', 1),
+      settled('C1', 'accepted', { mailFrom: '<>' }),
+      start('C2', 2),
+      settled('C2', 'denied', { mailFrom: '<>' }),
+    ]),
+  );
   assert.deepEqual(keysAndOutcomes(view.vectors), ['C1:accepted', 'C2:denied', 'R01:accepted']);
   assert.equal(view.vectors.find((v) => v.key === 'C2')?.mailFrom, '<>');
 });
@@ -113,30 +160,39 @@ test('tests that never started stand after the tests started before them, in pla
   const gap = foldEvents(stamp([start('R01', 1), settled('R01', 'relay-denied'), settled('R02', 'not-run'), start('R03', 3), settled('R03', 'relay-denied')]));
   assert.deepEqual(keysAndOutcomes(gap.vectors), ['R01:relay-denied', 'R02:not-run', 'R03:relay-denied']);
   // The deadline struck during R02: the engine settles the queued R03 and R04 first, then R02.
-  const deadline = foldEvents(stamp([
-    start('R01', 1), settled('R01', 'relay-denied'), start('R02', 2),
-    settled('R03', 'not-run'), settled('R04', 'not-run'), settled('R02', 'not-run'),
-  ]));
+  const deadline = foldEvents(stamp([start('R01', 1), settled('R01', 'relay-denied'), start('R02', 2), settled('R03', 'not-run'), settled('R04', 'not-run'), settled('R02', 'not-run')]));
   assert.deepEqual(keysAndOutcomes(deadline.vectors), ['R01:relay-denied', 'R02:not-run', 'R03:not-run', 'R04:not-run']);
   // Nothing started at all: the order the results came in.
   assert.deepEqual(keysAndOutcomes(foldEvents(stamp([settled('C1', 'not-run'), settled('R01', 'not-run')])).vectors), ['C1:not-run', 'R01:not-run']);
 });
 
 test('out of order: a vector-start after its result moves the result; later verdicts and deliveries win, the first resolution stays', () => {
-  const view = foldEvents(stamp([
-    settled('R02', 'relay-denied'), start('R01', 1), settled('R01', 'accepted'), start('R02', 2),
-    { type: 'verdict', verdict: verdictOf('inconclusive') }, { type: 'verdict', verdict: verdictOf('open') },
-    { type: 'delivery', result: { vector: 'R01', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome: 'not-completed' } },
-    { type: 'delivery', result: { vector: 'R01', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome: 'accepted' } },
-    { type: 'resolution', resolution: { input: 'first', kind: 'host', mx: [], nullMx: false, implicitMx: true, addresses: [] } },
-    { type: 'resolution', resolution: { input: 'second', kind: 'host', mx: [], nullMx: false, implicitMx: true, addresses: [] } },
-  ]));
+  const view = foldEvents(
+    stamp([
+      settled('R02', 'relay-denied'),
+      start('R01', 1),
+      settled('R01', 'accepted'),
+      start('R02', 2),
+      { type: 'verdict', verdict: verdictOf('inconclusive') },
+      { type: 'verdict', verdict: verdictOf('open') },
+      { type: 'delivery', result: { vector: 'R01', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome: 'not-completed' } },
+      { type: 'delivery', result: { vector: 'R01', mailFrom: '<x@ext>', rcptTo: '<r@ext>', outcome: 'accepted' } },
+      { type: 'resolution', resolution: { input: 'first', kind: 'host', mx: [], nullMx: false, implicitMx: true, addresses: [] } },
+      { type: 'resolution', resolution: { input: 'second', kind: 'host', mx: [], nullMx: false, implicitMx: true, addresses: [] } },
+    ]),
+  );
   assert.deepEqual(keysAndOutcomes(view.vectors), ['R01:accepted', 'R02:relay-denied']);
   assert.equal(view.verdict?.code, 'open');
   assert.equal(view.delivery?.outcome, 'accepted');
   assert.equal(view.resolution?.input, 'first');
   // The session event after the verdict (or twice) still counts; the latest wins.
-  const late = foldEvents(stamp([{ type: 'verdict', verdict: verdictOf('closed') }, { type: 'session', phase: 'done', facts: { ...FACTS, connections: 1 } }, { type: 'session', phase: 'done', facts: FACTS }]));
+  const late = foldEvents(
+    stamp([
+      { type: 'verdict', verdict: verdictOf('closed') },
+      { type: 'session', phase: 'done', facts: { ...FACTS, connections: 1 } },
+      { type: 'session', phase: 'done', facts: FACTS },
+    ]),
+  );
   assert.deepEqual(late.session, FACTS);
 });
 

@@ -43,7 +43,11 @@ const SCENARIOS: [string, PeerPolicy, Partial<EngineOptions>][] = [
   ['controls run again with another sender', refusesSenderDomain(), {}],
   ['421 mid-session: reconnects and retries', closedWith((_l, n) => (n % 4 === 0 ? ['421 4.7.0 Service shutting down'] : undefined)), {}],
   ['the probe deadline mid-test', closedWith((_l, n) => (n > 4 ? [] : undefined)), { replyTimeoutMs: 20_000, probeDeadlineMs: 30_000 }],
-  ['no local name: some tests not run', postfixClosed({ greeting: () => ['220 ESMTP ready'], reply: (l) => (l.startsWith('EHLO') ? ['250-ESMTP', '250 PIPELINING'] : undefined) }), { targets: [{ address: '192.0.2.10', family: 4 }] }],
+  [
+    'no local name: some tests not run',
+    postfixClosed({ greeting: () => ['220 ESMTP ready'], reply: (l) => (l.startsWith('EHLO') ? ['250-ESMTP', '250 PIPELINING'] : undefined) }),
+    { targets: [{ address: '192.0.2.10', family: 4 }] },
+  ],
   ['thorough with several local names', postfixClosed({ greeting: () => ['220 gw.peer.example ESMTP'] }), { suite: 'thorough', localNameHints: ['peer.example'] }],
   ['a silent server', { greeting: () => 'silent' }, { replyTimeoutMs: 5_000 }],
   ['a refused connection', { greeting: () => 'refuse' }, {}],

@@ -14,8 +14,16 @@ async function prepared(): Promise<PreparedProbe> {
   const server = await startProfile('postfix-closed');
   servers.push(server);
   const outcome = await prepareProbe({
-    target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns, helo: 'prober.relayprobe.test',
-    trustedCa: fixtureCa.cert, timeoutSeconds: 5, greylistWaitSeconds: 0, suite: 'quick',
+    target: '127.0.0.1',
+    port: server.port,
+    allowedPorts: 'any',
+    allowPrivate: true,
+    resolver: noDns,
+    helo: 'prober.relayprobe.test',
+    trustedCa: fixtureCa.cert,
+    timeoutSeconds: 5,
+    greylistWaitSeconds: 0,
+    suite: 'quick',
   });
   if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
   return outcome.probe;
@@ -45,7 +53,10 @@ test('a signal already aborted stops the run, and only that run', async () => {
   const probe = await prepared();
   const stopped = await runPreparedProbe(probe, { signal: AbortSignal.abort() });
   assert.equal(stopped.verdict?.code, 'inconclusive');
-  assert.ok(stopped.events.some((e) => e.type === 'error' && e.code === 'probe-aborted'), JSON.stringify(stopped.events.map((e) => e.type)));
+  assert.ok(
+    stopped.events.some((e) => e.type === 'error' && e.code === 'probe-aborted'),
+    JSON.stringify(stopped.events.map((e) => e.type)),
+  );
   const later = await runPreparedProbe(probe);
   assert.equal(later.verdict?.code, 'closed');
 });

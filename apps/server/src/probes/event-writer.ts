@@ -57,8 +57,14 @@ export class EventWriter {
     this.#flushMs = options.flushMs ?? FLUSH_MS;
     this.#flushEvents = options.flushEvents ?? FLUSH_EVENTS;
     this.#retryMs = options.retryMs ?? RETRY_MS;
-    this.#creates = new GroupCommit((rows) => store.createProbes(rows), (row) => store.createProbe(row));
-    this.#finals = new GroupCommit((finals) => store.finishProbes(finals), ({ id, final }) => store.finishProbe(id, final));
+    this.#creates = new GroupCommit(
+      (rows) => store.createProbes(rows),
+      (row) => store.createProbe(row),
+    );
+    this.#finals = new GroupCommit(
+      (finals) => store.finishProbes(finals),
+      ({ id, final }) => store.finishProbe(id, final),
+    );
   }
 
   /** Events appended and not yet written. */

@@ -10,9 +10,7 @@ import type { EventBatch, NewProbe, ProbeFinal } from './probe-store.js';
 
 function writeStatements(db: Database.Database) {
   return {
-    insertProbe: db.prepare<[string, string, string, string]>(
-      "INSERT INTO probes (id, created_at, status, target, request, last_seq) VALUES (?, ?, 'running', ?, ?, 0)",
-    ),
+    insertProbe: db.prepare<[string, string, string, string]>("INSERT INTO probes (id, created_at, status, target, request, last_seq) VALUES (?, ?, 'running', ?, ?, 0)"),
     insertEvent: db.prepare<[string, number, string]>('INSERT INTO events (probe_id, seq, body) VALUES (?, ?, ?)'),
     raiseLastSeq: db.prepare<[number, string]>("UPDATE probes SET last_seq = MAX(last_seq, ?) WHERE id = ? AND status = 'running'"),
     finish: db.prepare<[string, string, string | null, string | null, string | null, number, string]>(

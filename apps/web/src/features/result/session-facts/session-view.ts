@@ -27,8 +27,8 @@ function mxUsed(resolution: Resolution | undefined): string[] {
 export function sessionFacts(view: Pick<ResultView, 'resolution' | 'session' | 'sessionSoFar' | 'verdict'>): Fact[] {
   const { resolution, session, sessionSoFar: soFar } = view;
   const greeting = session?.greeting ?? soFar.greeting ?? [];
-  const extensions = session ? session.extensions : soFar.extensions ?? [];
-  const tls = session ? session.tls : soFar.tls ?? null;
+  const extensions = session ? session.extensions : (soFar.extensions ?? []);
+  const tls = session ? session.tls : (soFar.tls ?? null);
 
   const facts: Fact[] = [
     { name: 'Addresses tried', values: addresses(session, resolution) },
