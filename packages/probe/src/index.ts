@@ -1,5 +1,7 @@
-export * from './address-policy.js';
-export * from './mx-resolution.js';
-export * from './probe-options.js';
-export * from './probe-runner.js';
-export * from './tls-details.js';
+// @relayprobe/probe: the engine on real sockets, DNS and the address policy. What the CLI, the
+// server, the lab and the benchmarks use, by name; everything else is internal (tests import it
+// by relative path).
+export { createAddressPolicy, isPrivateOrSpecial, type AddressPolicy, type AddressPolicyOptions } from './address-policy.js';
+export { createSystemResolver, type DnsResolver } from './mx-resolution.js';
+export { defaultHeloName, isDnsServer, type ProbeOptions } from './probe-options.js';
+export { prepareProbe, runPreparedProbe, runProbe, type Prepared, type PreparedProbe, type ProbeHooks } from './probe-runner.js';

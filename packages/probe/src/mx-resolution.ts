@@ -43,9 +43,9 @@ interface LookupProblem {
 }
 
 /** Postfix's smtp_mx_address_limit default. */
-export const DEFAULT_MAX_ADDRESSES = 5;
+const DEFAULT_MAX_ADDRESSES = 5;
 /** A hostile zone can publish hundreds of MX records, each costing two queries: look up at most this many. */
-export const MAX_MX_HOSTS_LOOKED_UP = 10;
+const MAX_MX_HOSTS_LOOKED_UP = 10;
 
 /** The system's asynchronous resolver (c-ares, /etc/resolv.conf), never dns.lookup. */
 export function createSystemResolver(timeoutMs: number, servers?: readonly string[]): DnsResolver {

@@ -9,15 +9,15 @@ import {
 import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
 import type { DnsResolver } from './mx-resolution.js';
 
-export const DEFAULT_PORTS: readonly number[] = [25, 465, 587];
-export const DEFAULT_TEST_DOMAIN = 'example.com';
-export const DEFAULT_TIMEOUT_SECONDS = 30;
-export const DEFAULT_PROBE_DEADLINE_SECONDS = 300;
+const DEFAULT_PORTS: readonly number[] = [25, 465, 587];
+const DEFAULT_TEST_DOMAIN = 'example.com';
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const DEFAULT_PROBE_DEADLINE_SECONDS = 300;
 /** Longest wait for a greylister's delay before the one retry (postgrey's default delay is 300 s). */
-export const DEFAULT_GREYLIST_WAIT_SECONDS = 360;
-export const MAX_GREYLIST_WAIT_SECONDS = 3600;
+const DEFAULT_GREYLIST_WAIT_SECONDS = 360;
+const MAX_GREYLIST_WAIT_SECONDS = 3600;
 /** Longest per-reply wait accepted: RFC 5321 §4.5.3.2 allows up to 10 minutes for some replies. */
-export const MAX_TIMEOUT_SECONDS = 600;
+const MAX_TIMEOUT_SECONDS = 600;
 
 export interface ProbeOptions {
   target: string;
@@ -68,7 +68,7 @@ const bad = (field: string, message: string, code: 'invalid-option' | 'port-not-
 const quote = (value: string) => `"${escapeForDisplay(value.slice(0, 80))}"`;
 
 /** A port list as short text: "25, 465, 587" or "1024-65535". */
-export function describePorts(ports: readonly number[]): string {
+function describePorts(ports: readonly number[]): string {
   const sorted = [...new Set(ports)].sort((a, b) => a - b);
   const runs: string[] = [];
   for (let i = 0; i < sorted.length; ) {

@@ -35,7 +35,7 @@ export interface ProbeHooks {
 export type Prepared = { ok: true; probe: PreparedProbe } | { ok: false; code: string; field?: string; message: string; resolution?: Resolution };
 
 /** 128-bit random result id, base64url (SECURITY.md §4: a result link is a capability). */
-export function newResultId(): string {
+function newResultId(): string {
   return randomBytes(16).toString('base64url');
 }
 
@@ -44,7 +44,7 @@ export function newResultId(): string {
  * server: a greylister keys on (client, sender, recipient), so a run after "come back later"
  * must use the addresses it saw (RFC 6647 §2.1). The run id is in the test message instead.
  */
-export function stableToken(helo: string, sourceAddress: string | undefined, target: string, port: number): string {
+function stableToken(helo: string, sourceAddress: string | undefined, target: string, port: number): string {
   return createHash('sha256').update(`relayprobe|${helo}|${sourceAddress ?? ''}|${target}|${port}`).digest('hex').slice(0, 12);
 }
 

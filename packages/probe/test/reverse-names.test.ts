@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Resolution } from '@relayprobe/contracts';
-import { addReverseNames, validateProbeOptions, type DnsResolver } from '../src/index.js';
+import { addReverseNames, type DnsResolver } from '../src/mx-resolution.js';
+import { validateProbeOptions } from '../src/probe-options.js';
 
 function resolverWith(ptr: Record<string, string[] | 'never'>): DnsResolver & { asked: string[] } {
   const asked: string[] = [];

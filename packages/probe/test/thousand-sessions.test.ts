@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHostile, startProfile, type HostileName, type ProfileName, type ServerHandle } from '@relayprobe/testkit';
 import { VERDICT_CODES, type VerdictCode } from '@relayprobe/contracts';
-import { validateProbeOptions } from '../src/index.js';
+import { validateProbeOptions } from '../src/probe-options.js';
 import { probeLocal } from './local-probe.js';
 import { countResources, settledResources } from './resource-census.js';
 import { runPool } from './run-pool.js';

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 export type SynchronousMode = 'FULL' | 'NORMAL';
 
 /** Milliseconds a statement waits for a lock held by another connection before failing. */
-export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /** The connection's settings as SQLite reports them (read back, not assumed). */
 export interface ConnectionSettings {

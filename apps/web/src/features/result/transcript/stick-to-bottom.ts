@@ -14,7 +14,7 @@ const NEAR_BOTTOM_PX = 24;
 const UP_KEYS = new Set(['PageUp', 'ArrowUp', 'Home']);
 
 /** True when a scroll box shows its end. */
-export function isNearBottom(box: { scrollTop: number; scrollHeight: number; clientHeight: number }): boolean {
+function isNearBottom(box: { scrollTop: number; scrollHeight: number; clientHeight: number }): boolean {
   return box.scrollHeight - box.scrollTop - box.clientHeight <= NEAR_BOTTOM_PX;
 }
 
