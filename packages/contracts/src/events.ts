@@ -106,7 +106,7 @@ export const ErrorEvent = Type.Object({
   ...vectorRef,
 });
 
-export const TlsEvent = Type.Object({
+const TlsEvent = Type.Object({
   ...base,
   type: Type.Literal('tls'),
   phase: Phase,
@@ -124,19 +124,19 @@ export const VectorStartEvent = Type.Object({
   total: Type.Integer({ minimum: 1 }),
 });
 
-export const VectorResultEvent = Type.Object({
+const VectorResultEvent = Type.Object({
   ...base,
   type: Type.Literal('vector-result'),
   result: VectorResult,
 });
 
-export const DeliveryEvent = Type.Object({
+const DeliveryEvent = Type.Object({
   ...base,
   type: Type.Literal('delivery'),
   result: DeliveryResult,
 });
 
-export const ResolutionEvent = Type.Object({
+const ResolutionEvent = Type.Object({
   ...base,
   type: Type.Literal('resolution'),
   resolution: Resolution,
@@ -169,14 +169,14 @@ export const SessionFacts = Type.Object({
 export type SessionFacts = Static<typeof SessionFacts>;
 
 /** The session facts, once, just before the verdict: the stream carries everything a result view shows. */
-export const SessionEvent = Type.Object({
+const SessionEvent = Type.Object({
   ...base,
   type: Type.Literal('session'),
   phase: Phase,
   facts: SessionFacts,
 });
 
-export const VerdictEvent = Type.Object({
+const VerdictEvent = Type.Object({
   ...base,
   type: Type.Literal('verdict'),
   verdict: Verdict,

@@ -11,8 +11,6 @@ export const ProbeStatus = Type.Union([Type.Literal('running'), Type.Literal('co
 export type ProbeStatus = Static<typeof ProbeStatus>;
 
 
-export { SessionFacts };
-
 export const ResultDocument = Type.Object({
   schemaVersion: Type.Literal(RESULT_SCHEMA_VERSION),
   /** Run id: 128-bit random, base64url. Also the token in generated local parts. */

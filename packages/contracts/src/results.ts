@@ -8,7 +8,7 @@ const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v
 export const VectorOutcome = lit(VECTOR_OUTCOMES);
 export type VectorOutcome = Static<typeof VectorOutcome>;
 
-export const Weight = lit(['strong', 'weak', 'control'] as const);
+const Weight = lit(['strong', 'weak', 'control'] as const);
 export type Weight = Static<typeof Weight>;
 
 export const ReplySummary = Type.Object({
@@ -46,7 +46,7 @@ export const VectorResult = Type.Object({
 });
 export type VectorResult = Static<typeof VectorResult>;
 
-export const DeliveryOutcome = lit(DELIVERY_OUTCOMES);
+const DeliveryOutcome = lit(DELIVERY_OUTCOMES);
 export type DeliveryOutcome = Static<typeof DeliveryOutcome>;
 
 export const DeliveryResult = Type.Object({

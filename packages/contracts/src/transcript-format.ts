@@ -96,7 +96,7 @@ export function formatEvent(event: ProbeEvent): string[] {
 }
 
 /** The verdict as a few lines: label and why, the evidence, what to do next. */
-export function formatVerdict(verdict: Verdict): string[] {
+function formatVerdict(verdict: Verdict): string[] {
   return [
     `Verdict: ${verdict.label}. ${verdict.summary}`,
     ...verdict.reasons.map((r) => `  - ${r.text}${r.vectors && r.vectors.length > 0 && !r.text.includes(r.vectors[0] as string) ? ` [${r.vectors.join(', ')}]` : ''}`),

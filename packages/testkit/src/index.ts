@@ -29,4 +29,3 @@ export { runSmtpSession } from './smtp-fake-server.js';
 export { MESSAGE_SIZE_LIMIT, POSTFIX_TEXTS } from './postfix-defaults.js';
 export { eximParse, EXIM_SYNTAX_ERRORS } from './exim-rules.js';
 export type { EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings, SyntaxErrorLimit } from './server-policy.js';
-export * from './reply-texts.js';

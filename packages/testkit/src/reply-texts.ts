@@ -69,8 +69,6 @@ export const postfixRelayDeferred = (addr: string): string => `454 4.7.1 <${addr
 /** Postfix, local_recipient_maps: a local domain's unknown user (control C2). */
 export const postfixUnknownUser = (addr: string): string =>
   `550 5.1.1 <${addr}>: Recipient address rejected: User unknown in local recipient table`;
-/** Postfix, reject_unknown_recipient_domain (control C3). */
-export const postfixDomainNotFound = (addr: string): string => `450 4.1.2 <${addr}>: Recipient address rejected: Domain not found`;
 /** Postfix + postgrey. */
 export const postfixGreylisted = (addr: string): string => `450 4.7.1 <${addr}>: Recipient address rejected: Greylisted`;
 /** Postfix, reject_unknown_recipient_domain on a null-MX domain (RFC 7505 §4.2). */
