@@ -36,6 +36,13 @@ interface LiveProbe {
 
 export type StartOutcome = { ok: true; id: string } | Refusal;
 
+/**
+ * How long POST waits for a name's resolution (issue 9: the POST answers within 1 s however slow
+ * DNS is). Past it the probe is accepted pending: its resolution, its refusals and its servers
+ * come in its stream, and its per-address limits are applied server by server as it runs.
+ */
+const RESOLVE_WITHIN_MS = 500;
+
 export interface ProbeManagerOptions {
   store: ProbeStore;
   config: ServerConfig;
@@ -89,7 +96,7 @@ export class ProbeManager {
     const prepared = await prepareProbe(this.probeOptions(body));
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
-    const admission = this.admission.admit(probe.id, TargetLimits.keyOf(probe));
+    const admission = this.admission.admit(probe.id, TargetLimits.keysOf(probe));
     if (!admission.ok) return admission;
     const { admitted } = admission;
     // The row is committed before anything connects and before the 201 (SECURITY.md §5).
@@ -125,7 +132,7 @@ export class ProbeManager {
       helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds, dnsServers: config.dnsServers,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
       ...this.addressRules, allowedPorts: config.ports,
-      resolver: this.resolver,
+      resolver: this.resolver, resolveWithinMs: RESOLVE_WITHIN_MS,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
     };
   }
@@ -137,7 +144,11 @@ export class ProbeManager {
 
   /** Run a probe the queue gave a slot: its events go to its viewers and to storage. */
   private run(entry: LiveProbe): void {
-    runPreparedProbe(entry.prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal })
+    // A probe admitted before its name resolved claims each server's address when its turn comes.
+    const claimServer = entry.prepared.pending
+      ? (address: string, port: number) => this.admission.claim(entry.admitted, TargetLimits.keyFor(address, port))
+      : undefined;
+    runPreparedProbe(entry.prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal, ...(claimServer ? { claimServer } : {}) })
       .then((doc) => this.finish(entry, entry.abort.signal.aborted ? 'interrupted' : 'complete', doc))
       .catch((error: unknown) => {
         this.options.log.error({ err: error, probe: entry.id }, 'probe failed');
