@@ -8,6 +8,7 @@ import { startDnsServer, type DnsZone } from '@relayprobe/testkit';
 import { ResultDocument, schemaErrors, type ProbeEvent } from '@relayprobe/contracts';
 import { startOnSharedPort } from '../../../packages/probe/test/domain-fixtures.js';
 import { collectEvents, postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
+import { renderSharePage } from '../src/pages/share-page.js';
 
 const closers: (() => Promise<void>)[] = [];
 after(async () => {
@@ -67,6 +68,10 @@ test('POST a domain: one id; GET carries the servers; the stream tags every serv
   assert.ok(events.some((e) => e.server === 1) && events.some((e) => e.server === 2));
   const list = (await (await fetch(`${s.base}/api/v1/probes`)).json()) as { items: { id: string; verdict?: { code: string } }[] };
   assert.equal(list.items.find((i) => i.id === created.body.id)?.verdict?.code, 'open');
+  // The page without JavaScript lists the servers with their verdicts.
+  const page = renderSharePage({ result: doc, url: created.body.url });
+  assert.match(page, /<h2>Servers<\/h2>/);
+  assert.match(page, /<td>mx2\.api\.test<\/td><td>127\.0\.2\.52<\/td><td class="v-open">Open relay<\/td>/);
 });
 
 test('per-address limits: while a domain test runs, its MX address is busy for another probe, by name or by literal', async () => {
