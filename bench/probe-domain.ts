@@ -8,9 +8,8 @@
 //
 // Run alone: node --import tsx bench/probe-domain.ts   (DOMAIN_REPEATS=N to change the count)
 import { pathToFileURL } from 'node:url';
-import { startDnsServer } from '@relayprobe/testkit';
+import { startDnsServer, startOnSharedPort } from '@relayprobe/testkit';
 import { prepareProbe, runPreparedProbe, runProbe, type ProbeOptions } from '@relayprobe/probe';
-import { startOnSharedPort } from '../packages/probe/test/domain-fixtures.js';
 import { percentile } from './stats.js';
 
 const LATENCY_MS = 20;

@@ -4,9 +4,8 @@
 // server, through RELAYPROBE_DNS_SERVERS) and fake MX hosts on 127.0.2.N sharing one port.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDnsServer, type DnsZone } from '@relayprobe/testkit';
+import { startDnsServer, startOnSharedPort, type DnsZone } from '@relayprobe/testkit';
 import { ResultDocument, schemaErrors, type ProbeEvent } from '@relayprobe/contracts';
-import { startOnSharedPort } from '../../../packages/probe/test/domain-fixtures.js';
 import { collectEvents, postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
 import { renderSharePage } from '../src/pages/share-page.js';
 

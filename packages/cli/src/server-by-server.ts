@@ -55,7 +55,7 @@ export class ServerByServer {
 }
 
 /** The servers as a table, verdicts in words. */
-export function serversTable(servers: readonly ServerView[], domain: string): string[] {
+function serversTable(servers: readonly ServerView[], domain: string): string[] {
   const rows = servers.map((s) => [
     String(s.plan.server),
     String(s.plan.preference),

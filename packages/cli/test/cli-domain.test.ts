@@ -5,9 +5,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startDnsServer } from '@relayprobe/testkit';
+import { startDnsServer, startOnSharedPort } from '@relayprobe/testkit';
 import { ResultDocument, schemaErrors } from '@relayprobe/contracts';
-import { startOnSharedPort } from '../../probe/test/domain-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../bin/relayprobe.js', import.meta.url));
 const mx = await startOnSharedPort([

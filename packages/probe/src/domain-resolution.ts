@@ -34,9 +34,9 @@ import {
 } from './mx-resolution.js';
 
 /** Servers given a session in one domain test (Postfix tries 5 addresses for one delivery; a test may look further). */
-export const MAX_SERVERS = 10;
+const MAX_SERVERS = 10;
 /** Addresses listed per MX host: a hostile host may answer hundreds. */
-export const MAX_ADDRESSES_PER_HOST = 4;
+const MAX_ADDRESSES_PER_HOST = 4;
 
 /** A server of a domain test, and why it gets no session when it does not. */
 export interface DomainServer extends PlannedServer {

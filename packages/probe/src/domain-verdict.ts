@@ -20,7 +20,7 @@ const NAMED = 3;
 const UNREACHABLE_CAUSES = new Set(['host-not-resolved', 'address-refused', 'duplicate-address']);
 
 /** "mx2.example.com (192.0.2.7)". */
-export function serverName(server: Pick<ServerView['plan'], 'host' | 'address'>): string {
+function serverName(server: Pick<ServerView['plan'], 'host' | 'address'>): string {
   return server.address ? `${server.host} (${server.address})` : server.host;
 }
 

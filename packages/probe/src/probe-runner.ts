@@ -65,7 +65,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
 }
 
 /** Run one server's session (a single-server test, or one server of a domain test). */
-export function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: ServerRefusal): Promise<ResultDocument> {
+function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: ServerRefusal): Promise<ResultDocument> {
   const { options, validated, resolution, id } = probe;
   const { signal } = hooks;
   const { request } = validated;

@@ -1,32 +1,9 @@
 // Domain tests against a real DNS server on loopback (the testkit's) and testkit SMTP servers,
-// each on its own loopback address and all on one port, as the MX hosts of a domain are.
-import { startDnsServer, startProfile, type DnsServerHandle, type DnsZone, type ProfileName, type ProfileOptions, type ServerHandle } from '@relayprobe/testkit';
+// each on its own loopback address and all on one port, as the MX hosts of a domain are
+// (the testkit's startOnSharedPort).
+import { startDnsServer, type DnsServerHandle, type DnsZone } from '@relayprobe/testkit';
 import type { ProbeEvent, ResultDocument, ServerResult } from '@relayprobe/contracts';
 import { prepareProbe, runPreparedProbe, type ProbeHooks, type ProbeOptions } from '../src/index.js';
-
-export interface FakeMx {
-  host: string;
-  profile: ProfileName;
-  options?: ProfileOptions;
-}
-
-/** Start one profile server per entry, on its host and on one port they share (the first one's). */
-export async function startOnSharedPort(entries: readonly FakeMx[]): Promise<{ port: number; servers: ServerHandle[]; close: () => Promise<void> }> {
-  for (let attempt = 0; ; attempt++) {
-    const servers: ServerHandle[] = [];
-    try {
-      for (const entry of entries) {
-        const port = servers[0]?.port ?? 0;
-        servers.push(await startProfile(entry.profile, { ...entry.options, listen: { host: entry.host, port } }));
-      }
-      return { port: servers[0]?.port ?? 0, servers, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
-    } catch (error) {
-      await Promise.all(servers.map((s) => s.close()));
-      // Another process holds that port on one of the addresses: pick another port.
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt > 5) throw error;
-    }
-  }
-}
 
 export interface DomainRun {
   result: ResultDocument;

@@ -4,10 +4,10 @@
 // --dns-server does) and testkit SMTP servers on 127.0.2.N, all on one port as MX hosts are.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResultDocument as ResultSchema, schemaErrors, serverEvents, type DnsZone } from '@relayprobe/contracts';
-import type { DnsServerHandle } from '@relayprobe/testkit';
+import { ResultDocument as ResultSchema, schemaErrors, serverEvents } from '@relayprobe/contracts';
 import { prepareProbe, runPreparedProbe } from '../src/index.js';
-import { dnsFor, mostAtOnce, probeDomain, serverOf, sessionSpans, startOnSharedPort } from './domain-fixtures.js';
+import { startOnSharedPort, type DnsServerHandle, type DnsZone } from '@relayprobe/testkit';
+import { dnsFor, mostAtOnce, probeDomain, serverOf, sessionSpans } from './domain-fixtures.js';
 
 const closers: (() => Promise<void>)[] = [];
 after(() => Promise.all(closers.map((close) => close())));

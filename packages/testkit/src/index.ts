@@ -24,6 +24,7 @@ export {
   type HostileOptions,
 } from './hostile-scenarios.js';
 export { startTrapListener, closedPort } from './trap.js';
+export { startOnSharedPort, type SharedPortServer } from './shared-port.js';
 export { startDnsServer, type DnsServerHandle, type DnsZone, type DnsQuestionRecord } from './dns-server.js';
 export { startSmtpServerProfile, type SmtpServerProfileName } from './smtp-server-peer.js';
 export { relayIntent, defaultLocalDomains, LOCAL_USERS, type RelayIntent, type RelayTrick } from './relay-intent.js';

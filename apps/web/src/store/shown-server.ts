@@ -28,7 +28,7 @@ export interface ShownInputs {
 }
 
 /** The server to show when none was chosen. */
-export function defaultServer(view: ResultView, status: ProbeStatus | undefined): number | undefined {
+function defaultServer(view: ResultView, status: ProbeStatus | undefined): number | undefined {
   const servers = view.servers;
   if (!servers || servers.length === 0) return undefined;
   if (status === 'running' || view.verdict === undefined) return (servers.find((s) => s.status === 'running') ?? servers.find((s) => s.status === 'waiting') ?? servers[0])?.plan.server;
