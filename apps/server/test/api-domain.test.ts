@@ -111,3 +111,18 @@ test('slow DNS: the POST answers within 1 s; the resolution, the servers and the
   assert.equal(refusedDoc.verdict?.reasons[0]?.code, 'address-refused');
   assert.match(refusedDoc.verdict?.summary ?? '', /10\.20\.30\.40 is a private address/);
 });
+
+test('a pending probe logs the addresses only RELAYPROBE_ALLOW_TARGETS lets it reach, once its DNS has answered', async () => {
+  const raw: string[] = [];
+  const s = await startTestServer(
+    { RELAYPROBE_DNS_SERVERS: dns.address, RELAYPROBE_PORTS: String(mx.port), RELAYPROBE_ALLOW_TARGETS: '127.0.2.0/24', RELAYPROBE_LOG_LEVEL: 'info' },
+    { resolver: undefined, logStream: { write: (line: string) => void raw.push(line) } },
+  );
+  closers.push(() => s.close());
+  const created = await postProbe(s.base, { target: 'slow.api.test', port: mx.port, suite: 'quick' });
+  assert.equal(created.status, 201);
+  await waitForResult(s.base, created.body.id);
+  const lines = raw.map((line) => JSON.parse(line) as { msg: string; probe?: string; addresses?: string[] });
+  const logged = lines.find((l) => l.msg === 'address allowed only by RELAYPROBE_ALLOW_TARGETS' && l.probe === created.body.id);
+  assert.deepEqual(logged?.addresses, ['127.0.2.51', '127.0.2.52']);
+});

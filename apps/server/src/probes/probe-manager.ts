@@ -11,7 +11,7 @@
 // Invariants: a probe is live (in `live` and in the hub) from its row's commit until its final
 // commit; it holds its admission until then too, so the queue never holds more than admission
 // allowed.
-import type { CreateProbeBody, DoneMessage, ProbeEvent, ResultDocument } from '@relayprobe/contracts';
+import type { CreateProbeBody, DoneMessage, ProbeEvent, Resolution, ResultDocument } from '@relayprobe/contracts';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
 import { createAddressPolicy, createSystemResolver, prepareProbe, runPreparedProbe, type AddressPolicy, type AddressPolicyOptions, type DnsResolver, type PreparedProbe, type ProbeOptions } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
@@ -110,8 +110,7 @@ export class ProbeManager {
     this.live.set(entry.id, entry);
     this.hub.open(entry.id);
     this.options.metrics.probeStarted();
-    const allowlisted = allowlistedAddresses(probe.resolution, this.policy);
-    if (allowlisted.length > 0) this.options.log.info({ ...probeLogFields(probe), addresses: allowlisted }, 'address allowed only by RELAYPROBE_ALLOW_TARGETS');
+    this.logAllowlisted(probe, probe.resolution);
     if (this.admission.closed) {
       // Shutdown began while the row was being committed: it will not run; its link says so.
       this.logStarted(entry, true);
@@ -137,6 +136,12 @@ export class ProbeManager {
     };
   }
 
+  /** The line for addresses only RELAYPROBE_ALLOW_TARGETS lets the probe reach, if any. */
+  private logAllowlisted(probe: PreparedProbe, resolution: Resolution): void {
+    const allowlisted = allowlistedAddresses(resolution, this.policy);
+    if (allowlisted.length > 0) this.options.log.info({ ...probeLogFields(probe), addresses: allowlisted }, 'address allowed only by RELAYPROBE_ALLOW_TARGETS');
+  }
+
   /** The accepted probe's line; `queued` when it waits for a free slot. */
   private logStarted(entry: LiveProbe, queued: boolean): void {
     this.options.log.info({ ...probeLogFields(entry.prepared), queued }, 'probe started');
@@ -157,6 +162,8 @@ export class ProbeManager {
   }
 
   private onEvent(entry: LiveProbe, event: ProbeEvent): void {
+    // A pending probe's addresses are known only now: the allowlist is logged on use (SECURITY.md §1).
+    if (entry.prepared.pending && event.type === 'resolution' && event.server === undefined) this.logAllowlisted(entry.prepared, event.resolution);
     this.hub.publish(entry.id, event);
     this.writer.append(entry.id, event);
   }
