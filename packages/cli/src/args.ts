@@ -11,8 +11,11 @@ known relay trick plus controls that tell "open" from "accepts everything", and 
 SMTP conversation live and a verdict.
 
 <target>  a host name, IPv4/IPv6 address, domain (tested through its MX hosts) or an e-mail
-          address (its domain). A name with MX records is tested through them; to test one
-          host that also has MX records, give its IP address.
+          address (its domain). A name with MX records is a domain test: every MX host and
+          every address of each gets its own session and verdict (two at a time), printed
+          server by server, then a table of the servers and the domain's verdict, the worst
+          of theirs (the exit status is that one's). To test one host that also has MX
+          records, give its IP address.
 
 Options:
   --port N                 TCP port (default 25; 465 implies implicit TLS with --tls auto)

@@ -4,6 +4,7 @@ import { RELAYPROBE_VERSION, escapeForDisplay, type ResultDocument, type Verdict
 import { prepareProbe, runPreparedProbe, type ProbeOptions } from '@relayprobe/probe';
 import { USAGE, parseCommandLine } from './args.js';
 import { TerminalOutput, type OutputStream } from './terminal-output.js';
+import { ServerByServer } from './server-by-server.js';
 
 /** Exit status per verdict (DESIGN.md contract). */
 const EXIT_CODES: Record<VerdictCode, number> = { closed: 0, open: 2, suspicious: 3, 'accepts-all': 3, inconclusive: 4, unreachable: 5 };
@@ -44,8 +45,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const prepared = await prepareProbe({ ...parsed.options, ...io.extraOptions });
   if (!prepared.ok) return fail(io, prepared.message);
   let result: ResultDocument;
+  const inOrder = new ServerByServer(output);
   try {
-    result = await runPreparedProbe(prepared.probe, { onEvent: (e) => output.event(e), ...(io.signal ? { signal: io.signal } : {}) });
+    result = await runPreparedProbe(prepared.probe, { onEvent: (e) => inOrder.event(e), ...(io.signal ? { signal: io.signal } : {}) });
   } finally {
     output.done();
   }

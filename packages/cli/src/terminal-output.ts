@@ -37,6 +37,13 @@ export class TerminalOutput {
 
   private lastProgress: string | undefined;
 
+  /** Print lines of our own (a domain test's server headers and table), when showing the transcript. */
+  lines(lines: readonly string[]): void {
+    if (!this.transcript || lines.length === 0) return;
+    this.clearProgress();
+    this.stdout.write(lines.map((line) => (this.colour && line.startsWith('===') ? `${SGR.bold}${line}${SGR.reset}` : line)).join('\n') + '\n');
+  }
+
   private paint(line: string, event: ProbeEvent): string {
     if (!this.colour) return line;
     if (event.type === 'verdict') return line.startsWith('=== Verdict') ? `${SGR.bold}${VERDICT_COLOUR[event.verdict.code]}${line}${SGR.reset}` : line;

@@ -20,6 +20,8 @@ export type Phase = Static<typeof Phase>;
 const base = {
   seq: Type.Integer({ minimum: 1 }),
   ms: Type.Integer({ minimum: 0 }),
+  /** In a domain test, the number of the server this event belongs to (its `servers` entry); absent for the test as a whole and in a single-server test. */
+  server: Type.Optional(Type.Integer({ minimum: 1 })),
 };
 
 /** Vector or control this line belongs to (its key, e.g. "R05" or "R05@mx.example.com"). */
@@ -176,6 +178,37 @@ const SessionEvent = Type.Object({
   facts: SessionFacts,
 });
 
+/** One server of a domain test: one address of one MX host, or an MX host that gave no address. */
+export const PlannedServer = Type.Object({
+  /** Its number, from 1 in MX preference order (then the order of its addresses): the `server` of its events. */
+  server: Type.Integer({ minimum: 1 }),
+  preference: Type.Integer({ minimum: 0 }),
+  /** The MX host name. */
+  host: Type.String(),
+  /** Absent when the host gave no address (its `not-tested` event says why). */
+  address: Type.Optional(Type.String()),
+  family: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(6)])),
+});
+export type PlannedServer = Static<typeof PlannedServer>;
+
+/** A domain test's servers, once, after its resolution and before any of them is tested. */
+const ServersEvent = Type.Object({
+  ...base,
+  type: Type.Literal('servers'),
+  servers: Type.Array(PlannedServer),
+  /** MX hosts past the lookup limit, never looked up (a zone may publish hundreds). */
+  omittedHosts: Type.Integer({ minimum: 0 }),
+});
+
+/** A server of a domain test that gets no session, and why (a reason code: no-ipv6-route, address-refused, ...). Not a verdict on the server. */
+const NotTestedEvent = Type.Object({
+  ...base,
+  type: Type.Literal('not-tested'),
+  server: Type.Integer({ minimum: 1 }),
+  code: Type.String(),
+  text: Type.String(),
+});
+
 const VerdictEvent = Type.Object({
   ...base,
   type: Type.Literal('verdict'),
@@ -194,6 +227,8 @@ export const ProbeEvent = Type.Union([
   DeliveryEvent,
   SessionEvent,
   VerdictEvent,
+  ServersEvent,
+  NotTestedEvent,
 ]);
 export type ProbeEvent = Static<typeof ProbeEvent>;
 export type CommandEvent = Static<typeof CommandEvent>;
@@ -207,6 +242,8 @@ export type DeliveryEvent = Static<typeof DeliveryEvent>;
 export type ResolutionEvent = Static<typeof ResolutionEvent>;
 export type VerdictEvent = Static<typeof VerdictEvent>;
 export type SessionEvent = Static<typeof SessionEvent>;
+export type ServersEvent = Static<typeof ServersEvent>;
+export type NotTestedEvent = Static<typeof NotTestedEvent>;
 
 /** An event before the transcript stamps it with seq and ms. */
 export type EventBody = ProbeEvent extends infer E ? (E extends ProbeEvent ? Omit<E, 'seq' | 'ms'> : never) : never;

@@ -11,8 +11,11 @@
 // - Events are folded in the order given. Putting them in seq order, without gaps or repeats, is
 //   the reader's job (the web store's merge does it); stored and streamed events already are.
 // - An event type this fold does not know changes nothing (a newer server may add some).
-import type { InfoEvent, ProbeEvent, SessionFacts, TlsDetails } from './events.js';
-import type { ResultDocument } from './result-document.js';
+// - Domain tests: an event tagged `server: n` is folded, by this same fold, into server n's own
+//   view and nowhere else, so a server's view is exactly foldEvents(its events); untagged events
+//   (the domain's resolution, its servers, its verdict) make the top-level view.
+import type { InfoEvent, PlannedServer, ProbeEvent, SessionFacts, TlsDetails } from './events.js';
+import type { ResultDocument, ServerResult, ServerStatus } from './result-document.js';
 import type { DeliveryResult, Resolution, VectorResult, Verdict } from './results.js';
 import { EMPTY_VECTOR_ORDER, placeResult, placeStart, type VectorOrder } from './vector-order.js';
 
@@ -54,6 +57,20 @@ export interface ResultView {
   greylistRetryMs: number | undefined;
   /** Where each test stands in the plan (bookkeeping for `vectors`' order). */
   vectorOrder: VectorOrder;
+  /** A domain test's servers (from its `servers` event), each with the view of its own events; undefined in a single-server test. */
+  servers: readonly ServerView[] | undefined;
+}
+
+/** One server of a domain test as its events tell it. */
+export interface ServerView {
+  plan: PlannedServer;
+  status: ServerStatus;
+  notTested: { code: string; text: string } | undefined;
+  /** ms of its first event and of its verdict. */
+  startMs: number | undefined;
+  endMs: number | undefined;
+  /** The fold of the events tagged with its number. */
+  view: ResultView;
 }
 
 /** The view before any event. */
@@ -67,7 +84,31 @@ export const EMPTY_RESULT_VIEW: ResultView = Object.freeze({
   progress: undefined,
   greylistRetryMs: undefined,
   vectorOrder: EMPTY_VECTOR_ORDER,
+  servers: undefined,
 });
+
+const waitingServer = (plan: PlannedServer): ServerView => ({ plan, status: 'waiting', notTested: undefined, startMs: undefined, endMs: undefined, view: EMPTY_RESULT_VIEW });
+
+/** Fold an event tagged `server: n` into server n's view (a server the plan did not list is added, so nothing is lost). */
+function foldServerEvent(view: ResultView, event: ProbeEvent, n: number): ResultView {
+  const servers = [...(view.servers ?? [])];
+  let at = servers.findIndex((s) => s.plan.server === n);
+  if (at < 0) {
+    at = servers.length;
+    servers.push(waitingServer({ server: n, preference: 0, host: '' }));
+  }
+  const current = servers[at] as ServerView;
+  if (event.type === 'not-tested') {
+    servers[at] = { ...current, status: 'not-tested', notTested: { code: event.code, text: event.text } };
+    return { ...view, servers };
+  }
+  const inner = foldOwn(current.view, event);
+  const started = current.startMs ?? event.ms;
+  const status: ServerStatus = event.type === 'verdict' ? 'done' : current.status === 'waiting' ? 'running' : current.status;
+  if (inner === current.view && status === current.status && started === current.startMs) return view;
+  servers[at] = { ...current, view: inner, status, startMs: started, endMs: event.type === 'verdict' ? event.ms : current.endMs };
+  return { ...view, servers };
+}
 
 function foldInfo(view: ResultView, event: InfoEvent): ResultView {
   if (event.code === 'greylist-wait' && event.waitMs !== undefined) return { ...view, greylistRetryMs: event.ms + event.waitMs };
@@ -78,7 +119,14 @@ function foldInfo(view: ResultView, event: InfoEvent): ResultView {
 
 /** Fold one more event onto `view`. */
 export function foldEvent(view: ResultView, event: ProbeEvent): ResultView {
+  return event.server !== undefined ? foldServerEvent(view, event, event.server) : foldOwn(view, event);
+}
+
+/** Fold an event into `view` itself, whatever its server tag (a server's own view, or an untagged event). */
+function foldOwn(view: ResultView, event: ProbeEvent): ResultView {
   switch (event.type) {
+    case 'servers':
+      return view.servers === undefined ? { ...view, servers: event.servers.map(waitingServer) } : view;
     case 'resolution':
       return view.resolution === undefined ? { ...view, resolution: event.resolution } : view;
     case 'vector-start': {
@@ -130,12 +178,32 @@ export function withDocumentFallback(view: ResultView, doc: Pick<ResultDocument,
 }
 
 /** The result document's fields a view gives (those it does not know are left out, as the schema has them optional). */
-export function documentFields(view: ResultView): Pick<ResultDocument, 'resolution' | 'session' | 'vectors' | 'delivery' | 'verdict'> {
+export function documentFields(view: ResultView): Pick<ResultDocument, 'resolution' | 'session' | 'vectors' | 'delivery' | 'verdict' | 'servers'> {
   return {
     ...(view.resolution ? { resolution: view.resolution } : {}),
     ...(view.session ? { session: view.session } : {}),
     vectors: [...view.vectors],
     ...(view.delivery ? { delivery: view.delivery } : {}),
     ...(view.verdict ? { verdict: view.verdict } : {}),
+    ...(view.servers ? { servers: view.servers.map(serverFields) } : {}),
   };
+}
+
+/** One server's entry of a domain document. */
+function serverFields(server: ServerView): ServerResult {
+  const { startMs, endMs } = server;
+  const { servers: _nested, ...own } = documentFields(server.view);
+  return {
+    ...server.plan,
+    status: server.status,
+    ...(server.notTested ? { notTested: server.notTested } : {}),
+    ...(startMs !== undefined ? { startMs } : {}),
+    ...(startMs !== undefined && endMs !== undefined ? { durationMs: Math.max(0, endMs - startMs) } : {}),
+    ...own,
+  };
+}
+
+/** The events of server `n` of a domain test, in order: its transcript. */
+export function serverEvents(events: readonly ProbeEvent[], n: number): ProbeEvent[] {
+  return events.filter((event) => event.server === n);
 }

@@ -3,13 +3,13 @@
 // workspaces import. Modules keep helpers of their own unexported here; tests of this package
 // import those by relative path.
 export { ProbeRequest, SUITES, Suite, TLS_MODES, TlsMode } from './probe-request.js';
-export { CommandEvent, ErrorEvent, InfoEvent, Phase, ProbeEvent, ReplyEvent, SessionFacts, TlsDetails, VectorStartEvent, type EventBody } from './events.js';
-export { VECTOR_OUTCOMES, VERDICT_CODES, VERDICT_LABELS } from './result-codes.js';
+export { CommandEvent, ErrorEvent, InfoEvent, Phase, PlannedServer, ProbeEvent, ReplyEvent, SessionFacts, TlsDetails, VectorStartEvent, type EventBody } from './events.js';
+export { VECTOR_OUTCOMES, VERDICT_CODES, VERDICT_LABELS, VERDICT_SEVERITY } from './result-codes.js';
 export { DeliveryResult, Reason, ReplySummary, Resolution, ResolvedAddress, VectorOutcome, VectorResult, Verdict, VerdictCode } from './results.js';
-export { ProbeStatus, RESULT_SCHEMA_VERSION, ResultDocument } from './result-document.js';
+export { ProbeStatus, RESULT_SCHEMA_VERSION, ResultDocument, ServerResult } from './result-document.js';
 export { ERROR_CODES, errorSide, isErrorCode, type ErrorCode } from './error-codes.js';
 export { REASON_CODES, type ReasonCode } from './reason-codes.js';
-export { REPLY_FLAGS, RESULT_FLAGS, isResultFlag, type ReplyFlag, type ResultFlag } from './flag-codes.js';
+export { REPLY_FLAGS, RESULT_FLAGS } from './flag-codes.js';
 export { escapeForDisplay, isDisplaySafe } from './display-text.js';
 export { explainEnhancedStatus } from './enhanced-status.js';
 export { matchesSchema, schemaErrors } from './validators.js';
@@ -34,11 +34,11 @@ export {
 } from './api.js';
 export { NO_SUCH_RESULT_TITLE, resultPageTitle } from './page-text.js';
 export { PAGE_WORDING, applyWording, forPage } from './advice-wording.js';
-export { EMPTY_RESULT_VIEW, documentFields, foldEvent, foldEvents, withDocumentFallback, type ResultView } from './fold-events.js';
+export { EMPTY_RESULT_VIEW, documentFields, foldEvent, foldEvents, serverEvents, withDocumentFallback, type ResultView, type ServerView } from './fold-events.js';
 export { CONTROL_COUNT, SUITE_SIZES } from './suite-sizes.js';
 export { formatIPv6, parseIPv4, parseIPv6, parseIpAddress } from './ip-address-text.js';
 export { checkHostName } from './host-name.js';
-export { validateAddressLiteral, validateDomain, validateHeloName, validateMailbox } from './smtp-syntax.js';
+export { validateDomain, validateHeloName } from './smtp-syntax.js';
 export { MAX_TARGET_LENGTH, parseTarget, type TargetInput } from './target-grammar.js';
 export { parsePort, readTarget, recipientRefusal } from './probe-input.js';
 

@@ -45,6 +45,15 @@ export const REASON_CODES = {
   'connect-failed': 'No TCP connection could be opened to any address.',
   'port-25-blocked': 'Outbound port 25 is blocked by most cloud providers and many ISPs; try from another network.',
   'no-service': 'The server greeted with 554/521 or never completed a greeting: no SMTP service for us.',
+  // Domain tests: the verdict of one server, and why a server got no session (not a fault of the server)
+  'server-verdict': "One server's verdict; a domain's verdict is the worst of its servers'.",
+  'no-ipv6-route': 'Not tested: this machine has no IPv6 connectivity (no route to the address); the server itself may be fine.',
+  'host-not-resolved': 'Not tested: the MX host name gave no address (it does not exist, has no A or AAAA record, or its lookup failed).',
+  'duplicate-address': 'Not tested again: another MX host of the domain has the same address, which was tested once.',
+  'server-limit': 'Not tested: past the number of servers one domain test covers.',
+  'server-busy': 'Not tested: another probe of this server was running on this service.',
+  'server-rate-limited': 'Not tested: this server was probed too often in the last hour on this service.',
+  'domain-deadline': "Not tested: the domain test's overall deadline passed before its turn.",
 } as const satisfies Record<string, string>;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -25,6 +25,13 @@ export const DELIVERY_OUTCOMES = [
 
 export const VERDICT_CODES = ['open', 'accepts-all', 'suspicious', 'closed', 'inconclusive', 'unreachable'] as const;
 
+/**
+ * Verdicts worst first: a domain's verdict is the first of these that one of its servers got. A
+ * server that could not be judged or reached ranks above a closed one: "not an open relay" is
+ * said of a domain only when every server it tested said so.
+ */
+export const VERDICT_SEVERITY: readonly (typeof VERDICT_CODES)[number][] = ['open', 'accepts-all', 'suspicious', 'inconclusive', 'unreachable', 'closed'];
+
 /** Labels people see, exactly as DESIGN.md lists them. */
 export const VERDICT_LABELS: Record<(typeof VERDICT_CODES)[number], string> = {
   open: 'Open relay',

@@ -70,6 +70,8 @@ export const Reason = Type.Object({
   text: Type.String(),
   /** Keys of the vectors that are the evidence. */
   vectors: Type.Optional(Type.Array(Type.String())),
+  /** In a domain test's verdict: the server this reason is about. */
+  server: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type Reason = Static<typeof Reason>;
 

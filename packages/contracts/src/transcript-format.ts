@@ -2,7 +2,7 @@
 // TLS, "===" information, "***" errors; each reply's last line carries the milliseconds it took.
 // The CLI prints it live and the web page's "Copy transcript" gives the same text. Everything a
 // server sent is escaped for display (display-text.ts): no control character reaches a terminal.
-import type { ProbeEvent, TlsDetails } from './events.js';
+import type { PlannedServer, ProbeEvent, TlsDetails } from './events.js';
 import type { Resolution, VectorResult, Verdict } from './results.js';
 import { escapeForDisplay } from './display-text.js';
 
@@ -55,6 +55,11 @@ function describeResolution(r: Resolution): string[] {
 
 const escape = (text: string) => escapeForDisplay(text);
 
+/** "2. mx2.example.com (192.0.2.7, MX 20)": a server of a domain test in a line of text. */
+export function describeServer(server: PlannedServer): string {
+  return `${server.server}. ${escape(server.host)} (${server.address ?? 'no address'}, MX ${server.preference})`;
+}
+
 /** The transcript lines of one event (several for a multi-line reply; none for silent events). */
 export function formatEvent(event: ProbeEvent): string[] {
   switch (event.type) {
@@ -92,6 +97,10 @@ export function formatEvent(event: ProbeEvent): string[] {
       return formatVerdict(event.verdict).map((l) => `=== ${l}`);
     case 'session':
       return []; // the facts are shown by the summary, not as transcript lines
+    case 'servers':
+      return [`=== Servers to test: ${event.servers.map(describeServer).join(', ')}${event.omittedHosts > 0 ? `; ${event.omittedHosts} more MX hosts not looked up` : ''}`];
+    case 'not-tested':
+      return [`=== Server ${event.server} not tested: ${escape(event.text)}`];
   }
 }
 

@@ -33,11 +33,21 @@ export interface RunningInstance {
   stop(): Promise<void>;
 }
 
+/** Where and as whom an instance runs, when a test needs more than a fresh address and port (the MX hosts of a test domain). */
+export interface Placement {
+  /** A loopback address (127.0.0.0/8) and a port, e.g. 127.0.1.2 port 25. */
+  host?: string;
+  port?: number;
+  /** The name it calls itself and the domain it receives mail for (default mx.relay-test.example, relay-test.example). */
+  hostname?: string;
+  localDomain?: string;
+}
+
 export interface Lab {
   sink: Sink;
   /** The lab's DNS server (dnsmasq on 127.0.0.1): reverse names for every instance address. */
   dns: { host: string; port: number };
-  start(instance: LabInstance): Promise<RunningInstance>;
+  start(instance: LabInstance, placement?: Placement): Promise<RunningInstance>;
   stop(): Promise<void>;
 }
 
@@ -56,14 +66,15 @@ export async function startLab(): Promise<Lab> {
   const root = mkdtempSync(join(tmpdir(), 'relayprobe-lab-'));
   chmodSync(root, 0o755); // the MTAs' unprivileged daemons must reach their state directories
 
-  const start = async (instance: LabInstance): Promise<RunningInstance> => {
-    const host = allocateHost();
-    const port = await closedPort(host);
+  const start = async (instance: LabInstance, placement: Placement = {}): Promise<RunningInstance> => {
+    const host = placement.host ?? allocateHost();
+    if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`lab instances listen on 127.0.0.0/8 only, not ${host}`);
+    const port = placement.port ?? (await closedPort(host));
     const stateDir = mkdtempSync(join(root, `${instance.id}-`));
     chmodSync(stateDir, 0o755);
     const ctx: StartContext = {
       stateDir, listen: host, port, sink: { host: sink.host, port: sink.port }, tls: LAB_CERTIFICATE,
-      hostname: LAB_HOSTNAME, localDomain: LAB_LOCAL_DOMAIN,
+      hostname: placement.hostname ?? LAB_HOSTNAME, localDomain: placement.localDomain ?? LAB_LOCAL_DOMAIN,
     };
     const helpers: RunningMta[] = [];
     let mta: RunningMta;
@@ -103,6 +114,27 @@ export async function startLab(): Promise<Lab> {
 /** The PTR name dnsmasq gives an instance address: 127.1.0.11 -> mx-127-1-0-11.lab.relayprobe.test. */
 export const reverseNameOf = (address: string) => `mx-${address.replace(/\./g, '-')}.${LAB_REVERSE_ZONE}`;
 const LAB_REVERSE_ZONE = 'lab.relayprobe.test';
+
+/** A DNS zone for dnsmasq's command line (STACK.md fact 9): MX, A and AAAA records of names under `domains`, nothing forwarded. */
+export interface LabZone {
+  /** Domains dnsmasq answers for alone (--local): other names of them are NXDOMAIN. */
+  domains: string[];
+  mx: { domain: string; exchange: string; preference: number }[];
+  hosts: { name: string; addresses: string[] }[];
+}
+
+/** Start a dnsmasq of its own serving `zone` on 127.0.0.1 (UDP and TCP on a free port); stop() ends it. */
+export async function startZoneDns(zone: LabZone): Promise<{ host: string; port: number; stop: () => Promise<void> }> {
+  const port = await freeUdpPort('127.0.0.1');
+  const args = [
+    '--no-daemon', '--no-resolv', '--no-hosts', '--no-poll', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--user=nobody', '--group=nogroup',
+    ...zone.domains.map((d) => `--local=/${d}/`),
+    ...zone.mx.map((m) => `--mx-host=${m.domain},${m.exchange},${m.preference}`),
+    ...zone.hosts.map((h) => `--host-record=${h.name},${h.addresses.join(',')}`),
+  ];
+  const daemon = await startDaemon({ name: 'dnsmasq (zone)', command: 'dnsmasq', args, logFile: '/dev/null', listen: { host: '127.0.0.1', port }, protocol: 'udp' });
+  return { host: '127.0.0.1', port, stop: () => daemon.stop() };
+}
 
 /**
  * dnsmasq on 127.0.0.1 (STACK.md fact 9), authoritative for nothing but synthesized names of

@@ -29,7 +29,12 @@ export const LAB_HELO = 'prober.relayprobe-lab.test';
 
 /** `relayprobe <host> --port P --source-address S --json ...`; resolves once it exits. */
 export function runCli(target: RunningInstance, options: RunOptions): Promise<CliRun> {
-  const args = [CLI, target.host, '--port', String(target.port), '--source-address', options.source, '--helo', options.helo ?? LAB_HELO,
+  return runCliTarget(target.host, target.port, options);
+}
+
+/** `relayprobe <target> --port P --source-address S --json ...` for any target (a domain of a test zone). */
+export function runCliTarget(host: string, port: number, options: RunOptions): Promise<CliRun> {
+  const args = [CLI, host, '--port', String(port), '--source-address', options.source, '--helo', options.helo ?? LAB_HELO,
     '--timeout', '10', '--greylist-wait', '30', '--json', ...(options.dnsServer ? ['--dns-server', options.dnsServer] : []), ...(options.args ?? [])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -48,10 +53,15 @@ export interface ApiRun {
 }
 
 /** POST /api/v1/probes, then GET the result until it is no longer running. */
-export async function runApi(base: string, target: RunningInstance, body: Record<string, unknown>): Promise<ApiRun> {
+export function runApi(base: string, target: RunningInstance, body: Record<string, unknown>): Promise<ApiRun> {
+  return runApiBody(base, { target: target.host, port: target.port, ...body });
+}
+
+/** POST this body, then GET the result once the stream says "done". */
+export async function runApiBody(base: string, body: Record<string, unknown>): Promise<ApiRun> {
   const created = await fetch(`${base}/api/v1/probes`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ target: target.host, port: target.port, ...body }),
+    body: JSON.stringify(body),
   });
   const createdBody = (await created.json()) as { id?: string };
   if (created.status !== 201 || !createdBody.id) throw new Error(`POST /api/v1/probes answered ${created.status}: ${JSON.stringify(createdBody)}`);

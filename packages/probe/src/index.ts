@@ -4,4 +4,5 @@
 export { createAddressPolicy, isPrivateOrSpecial, type AddressPolicy, type AddressPolicyOptions } from './address-policy.js';
 export { createSystemResolver, type DnsResolver } from './mx-resolution.js';
 export { defaultHeloName, isDnsServer, type ProbeOptions } from './probe-options.js';
-export { prepareProbe, runPreparedProbe, runProbe, type Prepared, type PreparedProbe, type ProbeHooks } from './probe-runner.js';
+export { prepareProbe, type Prepared, type PreparedProbe } from './probe-prepare.js';
+export { runPreparedProbe, runProbe, type ProbeHooks, type ServerClaim } from './probe-runner.js';

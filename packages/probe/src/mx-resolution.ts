@@ -36,7 +36,7 @@ export interface ResolveOptions {
 }
 
 /** An address lookup that failed for one host (other hosts may still have answered). */
-interface LookupProblem {
+export interface LookupProblem {
   host: string;
   failure: DnsFailure;
   detail: string;
@@ -45,7 +45,7 @@ interface LookupProblem {
 /** Postfix's smtp_mx_address_limit default. */
 const DEFAULT_MAX_ADDRESSES = 5;
 /** A hostile zone can publish hundreds of MX records, each costing two queries: look up at most this many. */
-const MAX_MX_HOSTS_LOOKED_UP = 10;
+export const MAX_MX_HOSTS_LOOKED_UP = 10;
 
 /** The system's asynchronous resolver (c-ares, /etc/resolv.conf), never dns.lookup. */
 export function createSystemResolver(timeoutMs: number, servers?: readonly string[]): DnsResolver {
@@ -87,47 +87,58 @@ export async function resolveTarget(input: string, target: TargetInput, options:
   if (!Number.isInteger(maxAddresses) || maxAddresses < 1) {
     throw new RangeError(`maxAddresses must be a positive integer, got ${maxAddresses}`);
   }
+  if (target.kind === 'ipv4' || target.kind === 'ipv6') return resolveLiteral(input, target, options.policy);
+  const step = await lookupMx(input, target.host, target.kind, options);
+  return step.done ? step.resolution : resolveHosts(step, options);
+}
+
+/** An address literal needs no DNS: only the policy (RFC 5321 §4.1.3 literals name the host). */
+export function resolveLiteral(input: string, target: Extract<TargetInput, { kind: 'ipv4' | 'ipv6' }>, policy: AddressPolicy): Resolution {
   const resolution: Resolution = { input, kind: target.kind, mx: [], nullMx: false, implicitMx: false, addresses: [] };
+  const entry = judge(target.address, target.kind === 'ipv4' ? 4 : 6, undefined, policy);
+  resolution.addresses.push(entry);
+  if (!entry.allowed) resolution.error = { code: 'address-refused', text: entry.refusal ?? `${entry.address} is refused` };
+  return resolution;
+}
 
-  if (target.kind === 'ipv4' || target.kind === 'ipv6') {
-    // An address literal needs no DNS: only the policy (RFC 5321 §4.1.3 literals name the host).
-    const entry = judge(target.address, target.kind === 'ipv4' ? 4 : 6, undefined, options.policy);
-    resolution.addresses.push(entry);
-    if (!entry.allowed) resolution.error = { code: 'address-refused', text: entry.refusal ?? `${entry.address} is refused` };
-    return resolution;
-  }
+/** After the MX lookup: a finished resolution (null MX, a failure), or the hosts whose addresses come next. */
+export type MxStep =
+  | { done: true; resolution: Resolution }
+  | { done: false; resolution: Resolution; domain: string; hosts: string[]; implicit: boolean; mxAnswer: DnsOutcome<unknown> };
 
-  const domain = target.host;
-  resolution.domain = domain;
-  const { resolver, timeoutMs } = options;
-
-  const mxAnswer = await queryWithDeadline(() => resolver.resolveMx(domain), timeoutMs);
-  let hosts: string[];
-  let implicit = false;
+/** The MX question for `domain` (RFC 5321 §5.1, RFC 7505), asked once. */
+export async function lookupMx(input: string, domain: string, kind: Resolution['kind'], options: ResolveOptions): Promise<MxStep> {
+  const resolution: Resolution = { input, kind, domain, mx: [], nullMx: false, implicitMx: false, addresses: [] };
+  const mxAnswer = await queryWithDeadline(() => options.resolver.resolveMx(domain), options.timeoutMs);
   if (mxAnswer.ok && mxAnswer.value.length > 0) {
     const picked = pickExchanges(mxAnswer.value);
     resolution.mx = picked.mx;
     if (picked.nullMx) {
       resolution.nullMx = true;
       resolution.error = { code: 'null-mx', text: `${domain} publishes a null MX (RFC 7505): it accepts no mail, so there is nothing to test` };
-      return resolution;
+      return { done: true, resolution };
     }
     if (picked.hosts.length === 0) {
       resolution.error = { code: 'dns-failed', text: `none of the MX names of ${domain} is a valid host name: ${picked.skipped.join('; ')}` };
-      return resolution;
+      return { done: true, resolution };
     }
-    hosts = picked.hosts;
-  } else if (mxAnswer.ok || mxAnswer.failure === 'no-data' || mxAnswer.failure === 'not-found') {
+    return { done: false, resolution, domain, hosts: picked.hosts, implicit: false, mxAnswer };
+  }
+  if (mxAnswer.ok || mxAnswer.failure === 'no-data' || mxAnswer.failure === 'not-found') {
     // No MX record: the domain is its own implicit MX (RFC 5321 §5.1). NXDOMAIN falls through too,
     // and its A/AAAA lookups say whether the name really does not exist.
-    hosts = [domain];
-    implicit = true;
-  } else {
-    const code: ErrorCode = mxAnswer.failure === 'timeout' ? 'dns-timeout' : 'dns-failed';
-    resolution.error = { code, text: `the MX lookup for ${domain} failed: ${mxAnswer.detail}` };
-    return resolution;
+    return { done: false, resolution, domain, hosts: [domain], implicit: true, mxAnswer };
   }
+  const code: ErrorCode = mxAnswer.failure === 'timeout' ? 'dns-timeout' : 'dns-failed';
+  resolution.error = { code, text: `the MX lookup for ${domain} failed: ${mxAnswer.detail}` };
+  return { done: true, resolution };
+}
 
+/** The addresses of the MX hosts, in order, for one server with fallback between them (a single-server test). */
+export async function resolveHosts(step: Extract<MxStep, { done: false }>, options: ResolveOptions): Promise<Resolution> {
+  const maxAddresses = options.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
+  const { resolution, domain, hosts, implicit, mxAnswer } = step;
+  const { resolver, timeoutMs } = options;
   const problems: LookupProblem[] = [];
   const seen = new Set<string>();
   const lookedUp = hosts.slice(0, MAX_MX_HOSTS_LOOKED_UP);
@@ -157,13 +168,13 @@ export async function resolveTarget(input: string, target: TargetInput, options:
   }
   resolution.implicitMx = implicit;
   const refused = resolution.addresses.find((entry) => !entry.allowed);
-  if (refused) {
-    resolution.error = {
-      code: 'address-refused',
-      text: `${refused.host ?? domain} resolves to an address the policy refuses, so the target is refused: ${refused.refusal ?? refused.address}`,
-    };
-  }
+  if (refused) resolution.error = refusalOf(refused.host ?? domain, refused);
   return resolution;
+}
+
+/** The error of a target refused because `host` answered a refused address. */
+export function refusalOf(host: string, refused: ResolvedAddress): { code: ErrorCode; text: string } {
+  return { code: 'address-refused', text: `${host} resolves to an address the policy refuses, so the target is refused: ${refused.refusal ?? refused.address}` };
 }
 
 /** Sort MX records by preference (ties by name), detect a null MX, keep the valid, distinct names. */
@@ -203,14 +214,14 @@ function normalizeExchange(exchange: string): string {
 }
 
 /** The addresses of an answer; a missing record type is an empty list, other failures are noted. */
-function answered(outcome: DnsOutcome<string[]>, host: string, problems: LookupProblem[]): string[] {
+export function answered(outcome: DnsOutcome<string[]>, host: string, problems: LookupProblem[]): string[] {
   if (outcome.ok) return outcome.value;
   problems.push({ host, failure: outcome.failure, detail: outcome.detail });
   return [];
 }
 
 /** Check one address with the policy, in its canonical text form. */
-function judge(address: string, family: 4 | 6, host: string | undefined, policy: AddressPolicy): ResolvedAddress {
+export function judge(address: string, family: 4 | 6, host: string | undefined, policy: AddressPolicy): ResolvedAddress {
   const ip = parseIpAddress(address);
   const base = host === undefined ? {} : { host };
   if (!ip || ip.kind !== (family === 4 ? 'ipv4' : 'ipv6')) {
@@ -225,7 +236,7 @@ function judge(address: string, family: 4 | 6, host: string | undefined, policy:
 }
 
 /** Why no address was found: the worst failure seen, or that the names have no address. */
-function noAddressError(
+export function noAddressError(
   domain: string,
   implicit: boolean,
   mxAnswer: DnsOutcome<unknown>,

@@ -13,6 +13,10 @@ const DEFAULT_PORTS: readonly number[] = [25, 465, 587];
 const DEFAULT_TEST_DOMAIN = 'example.com';
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const DEFAULT_PROBE_DEADLINE_SECONDS = 300;
+/** A domain test: two servers at once (Postfix's smtp_mx_session_limit is 2), and 15 minutes for all of them. */
+const DEFAULT_SERVER_CONCURRENCY = 2;
+const MAX_SERVER_CONCURRENCY = 10;
+const DEFAULT_DOMAIN_DEADLINE_SECONDS = 900;
 /** Longest wait for a greylister's delay before the one retry (postgrey's default delay is 300 s). */
 const DEFAULT_GREYLIST_WAIT_SECONDS = 360;
 const MAX_GREYLIST_WAIT_SECONDS = 3600;
@@ -51,6 +55,18 @@ export interface ProbeOptions {
   trustedCa?: string | string[];
   /** Result id; default 128-bit random, base64url. */
   id?: string;
+  /**
+   * How long prepareProbe waits for a name's resolution (the server's POST: a few hundred ms).
+   * Past it the probe is prepared pending: it resolves in the background, and its refusals and
+   * findings come in the result, not as errors. Default: wait for it (the CLI).
+   */
+  resolveWithinMs?: number;
+  /** Domain test: servers tested at once (default 2; never two sessions to one address). */
+  serverConcurrency?: number;
+  /** Domain test: the deadline of the whole test, in seconds (default 900). */
+  domainDeadlineSeconds?: number;
+  /** Domain test: whether this machine has a route to an IPv6 address (default: asks the kernel; tests inject one). */
+  ipv6Route?: (address: string) => Promise<boolean>;
 }
 
 /** Options after validation, defaults filled in. */
@@ -60,6 +76,9 @@ export interface ValidatedProbe {
   to?: { localPart: string; domain: string } | undefined;
   policy: AddressPolicy;
   probeDeadlineMs: number;
+  /** Domain test: servers at once, and the whole test's deadline. */
+  serverConcurrency: number;
+  domainDeadlineMs: number;
 }
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; code: 'invalid-target' | 'invalid-option' | 'port-not-allowed'; field: string; message: string };
@@ -145,6 +164,10 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   }
   const deadline = options.probeDeadlineSeconds ?? DEFAULT_PROBE_DEADLINE_SECONDS;
   if (!Number.isFinite(deadline) || deadline <= 0) return bad('probeDeadline', 'The probe deadline must be a positive number of seconds.');
+  const concurrency = options.serverConcurrency ?? DEFAULT_SERVER_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SERVER_CONCURRENCY) return bad('serverConcurrency', `Servers tested at once must be a whole number from 1 to ${MAX_SERVER_CONCURRENCY}.`);
+  const domainDeadline = options.domainDeadlineSeconds ?? DEFAULT_DOMAIN_DEADLINE_SECONDS;
+  if (!Number.isFinite(domainDeadline) || domainDeadline <= 0) return bad('domainDeadline', 'The domain test deadline must be a positive number of seconds.');
 
   const policy = createAddressPolicy({ allowPrivate: options.allowPrivate ?? false, allowCidrs: options.allowCidrs ?? [] });
   if (!policy.ok) return bad('allowCidrs', policy.message);
@@ -155,5 +178,5 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {}),
   };
-  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) + greylistWait * 1000 } };
+  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) + greylistWait * 1000, serverConcurrency: concurrency, domainDeadlineMs: domainDeadline * 1000 } };
 }

@@ -1,25 +1,19 @@
 // Runs one probe: validate, resolve once, check every address, then drive the engine with real
 // sockets and timers (HOUSE-STYLE rule 2: this adapter turns engine actions into effects and
 // nothing else). Used by the CLI and the server alike.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents,
-  type ProbeEvent, type Resolution, type ResultDocument,
+  type ProbeEvent, type ResultDocument,
 } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
-import { validateProbeOptions, type ProbeOptions, type ValidatedProbe } from './probe-options.js';
-import { addReverseNames, createSystemResolver, resolveTarget } from './mx-resolution.js';
+import type { ProbeOptions } from './probe-options.js';
+import { prepareProbe, type Prepared, type PreparedProbe } from './probe-prepare.js';
+import { runDomainTest } from './domain-runner.js';
+import { runPendingProbe } from './pending-probe.js';
 import { isPrivateOrSpecial } from './address-policy.js';
 import { SmtpSocket, type SocketInput } from './smtp-socket.js';
-
-/** A probe whose input passed validation and whose target was resolved and checked. */
-export interface PreparedProbe {
-  id: string;
-  validated: ValidatedProbe;
-  resolution: Resolution;
-  options: ProbeOptions;
-}
 
 /**
  * What a caller hears from a running probe and how it stops one. Run-time hooks are an argument
@@ -28,16 +22,17 @@ export interface PreparedProbe {
 export interface ProbeHooks {
   /** Each event as it is added to the transcript (the very objects of the result's `events`). */
   onEvent?: (event: ProbeEvent) => void;
-  /** Aborting it stops the probe: the engine ends the session and the verdict says so. */
+  /** Aborting it stops the probe: the engine ends the session and the verdict says so (a string reason is the transcript's words). */
   signal?: AbortSignal;
+  /**
+   * A service's per-address limits, asked before each server of a probe that was admitted before
+   * its resolution (a pending probe): a refusal leaves that server untested, with the reason.
+   */
+  claimServer?: (address: string, port: number) => ServerClaim;
 }
 
-export type Prepared = { ok: true; probe: PreparedProbe } | { ok: false; code: string; field?: string; message: string; resolution?: Resolution };
-
-/** 128-bit random result id, base64url (SECURITY.md §4: a result link is a capability). */
-function newResultId(): string {
-  return randomBytes(16).toString('base64url');
-}
+/** A claim on one server address: held until release(), or refused with a reason code and sentence. */
+export type ServerClaim = { ok: true; release: () => void } | { ok: false; code: 'server-busy' | 'server-rate-limited'; text: string };
 
 /**
  * The local-part token of the test addresses, the same for every run from this prober to this
@@ -48,21 +43,11 @@ function stableToken(helo: string, sourceAddress: string | undefined, target: st
   return createHash('sha256').update(`relayprobe|${helo}|${sourceAddress ?? ''}|${target}|${port}`).digest('hex').slice(0, 12);
 }
 
-/**
- * Validate and resolve (one resolution per probe: no rebinding). Policy refusals and bad input
- * are errors here, before any connection; a name that does not resolve is not an error but a
- * finding, and the prepared probe runs to an "unreachable" verdict without connecting.
- */
-export async function prepareProbe(options: ProbeOptions): Promise<Prepared> {
-  const validated = validateProbeOptions(options);
-  if (!validated.ok) return validated;
-  const resolver = options.resolver ?? createSystemResolver(options.dnsTimeoutMs ?? 5000, options.dnsServers);
-  const resolution = await resolveTarget(validated.value.request.target, validated.value.target, {
-    resolver, policy: validated.value.policy, timeoutMs: options.dnsTimeoutMs ?? 5000,
-  });
-  if (!resolution.error) await addReverseNames(resolution, resolver, options.dnsTimeoutMs ?? 5000, (options.dnsServers?.length ?? 0) > 0);
-  if (resolution.error?.code === 'address-refused') return { ok: false, code: 'address-refused', field: 'target', message: resolution.error.text, resolution };
-  return { ok: true, probe: { id: options.id ?? newResultId(), validated: validated.value, resolution, options } };
+/** A verdict given without a session (a pending probe whose server a service limit refused). */
+export interface ServerRefusal {
+  verdict: 'inconclusive';
+  reason: 'server-busy' | 'server-rate-limited' | 'probe-aborted';
+  text: string;
 }
 
 /** Validate, resolve and run; the result document, or the input/policy error. */
@@ -72,8 +57,15 @@ export async function runProbe(options: ProbeOptions, hooks: ProbeHooks = {}): P
   return { ok: true, result: await runPreparedProbe(prepared.probe, hooks) };
 }
 
-/** Run a prepared probe to its verdict, telling `hooks` of each event. Never rejects for anything the server does. */
+/** Run a prepared probe to its verdict (one server, or every server of a domain), telling `hooks` of each event. Never rejects for anything a server does. */
 export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): Promise<ResultDocument> {
+  if (probe.pending) return runPendingProbe(probe, hooks, { run: runPreparedProbe, runServer: runServerProbe });
+  if (probe.domain) return runDomainTest(probe, probe.domain, hooks, runServerProbe);
+  return runServerProbe(probe, hooks);
+}
+
+/** Run one server's session (a single-server test, or one server of a domain test). */
+function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: ServerRefusal): Promise<ResultDocument> {
   const { options, validated, resolution, id } = probe;
   const { signal } = hooks;
   const { request } = validated;
@@ -91,12 +83,11 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
 
   publish(transcript.add({ type: 'resolution', resolution }, performance.now()));
   const targets: EngineTarget[] = resolution.addresses.filter((a) => a.allowed).slice(0, 5).map((a) => ({ address: a.address, family: a.family, host: a.host }));
-  if (resolution.error || targets.length === 0) {
-    const code = resolution.error?.code === 'null-mx' ? 'null-mx' : 'dns-failed';
-    const verdict = decideVerdict({
-      vectors: [], internalVantage: false, testDomain: request.testDomain,
-      failure: { verdict: 'unreachable', reason: code, text: resolution.error?.text ?? REASON_CODES[code] },
-    });
+  if (refusal || resolution.error || targets.length === 0) {
+    const errorCode = resolution.error?.code;
+    const code = errorCode === 'null-mx' || errorCode === 'address-refused' ? errorCode : 'dns-failed';
+    const failure = refusal ?? { verdict: 'unreachable' as const, reason: code, text: resolution.error?.text ?? REASON_CODES[code] };
+    const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure });
     publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
     return Promise.resolve(document());
   }
@@ -239,7 +230,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
       }
     };
 
-    const onAbort = () => feed({ type: 'abort', now: performance.now(), message: 'The probe was stopped before it finished.' });
+    const onAbort = () => feed({ type: 'abort', now: performance.now(), message: typeof signal?.reason === 'string' ? signal.reason : 'The probe was stopped before it finished.' });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       apply(engine.start(performance.now()));

@@ -2,6 +2,7 @@
 // (never for product code). See README.md for every profile and scenario.
 export type {
   AcceptedMessage,
+  LoopbackAddress,
   RawPeer,
   ScriptedServerOptions,
   ServerHandle,
@@ -23,6 +24,8 @@ export {
   type HostileOptions,
 } from './hostile-scenarios.js';
 export { startTrapListener, closedPort } from './trap.js';
+export { startOnSharedPort, type SharedPortServer } from './shared-port.js';
+export { startDnsServer, type DnsServerHandle, type DnsZone, type DnsQuestionRecord } from './dns-server.js';
 export { startSmtpServerProfile, type SmtpServerProfileName } from './smtp-server-peer.js';
 export { relayIntent, defaultLocalDomains, LOCAL_USERS, type RelayIntent, type RelayTrick } from './relay-intent.js';
 export { runSmtpSession } from './smtp-fake-server.js';

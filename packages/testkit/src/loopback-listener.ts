@@ -1,11 +1,11 @@
-// The listener under every server of the kit: 127.0.0.1, a port the OS picks, one session record
-// per accepted connection.
+// The listener under every server of the kit: 127.0.0.1 (or another loopback address), a port the
+// OS picks (or a given one), one session record per accepted connection.
 //
 // Invariants: the handle's counters and records are updated in place as connections arrive, so
 // a test reads them at any time; close() stops listening, destroys every open connection and is
 // idempotent.
 import net from 'node:net';
-import type { ServerHandle, SessionRecord } from './types.js';
+import type { LoopbackAddress, ServerHandle, SessionRecord } from './types.js';
 
 /** What the listener keeps of one accepted connection. */
 export interface AcceptedConnection {
@@ -14,8 +14,10 @@ export interface AcceptedConnection {
   destroy(): void;
 }
 
-/** Listens on 127.0.0.1:0; `accept` takes over every connection. */
-export async function startLoopbackListener(accept: (socket: net.Socket) => AcceptedConnection): Promise<ServerHandle> {
+/** Listens on 127.0.0.1:0 (or `listen`); `accept` takes over every connection. */
+export async function startLoopbackListener(accept: (socket: net.Socket) => AcceptedConnection, listen: LoopbackAddress = {}): Promise<ServerHandle> {
+  const host = listen.host ?? '127.0.0.1';
+  if (!(host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))) throw new RangeError(`the test kit listens on loopback only, not ${host}`);
   const open = new Set<AcceptedConnection>();
   let closing: Promise<void> | null = null;
 
@@ -30,7 +32,7 @@ export async function startLoopbackListener(accept: (socket: net.Socket) => Acce
   });
 
   const handle: ServerHandle = {
-    host: '127.0.0.1',
+    host,
     port: 0,
     connections: 0,
     transcripts: [],
@@ -45,7 +47,7 @@ export async function startLoopbackListener(accept: (socket: net.Socket) => Acce
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+    server.listen({ host, port: listen.port ?? 0 }, () => {
       server.removeListener('error', reject);
       resolve();
     });

@@ -4,14 +4,14 @@ import { startLoopbackListener } from './loopback-listener.js';
 import { SocketPeer } from './raw-peer.js';
 import type { ScriptedServerOptions, ServerHandle, SessionScript } from './types.js';
 
-/** Listens on 127.0.0.1:0 and runs `script` for every accepted connection. */
+/** Listens on 127.0.0.1:0 (or `options.listen`) and runs `script` for every accepted connection. */
 export function startScriptedServer(script: SessionScript, options: ScriptedServerOptions = {}): Promise<ServerHandle> {
   const tlsVariant = options.tls ?? 'valid';
   return startLoopbackListener((socket) => {
     const peer = new SocketPeer(socket, tlsVariant);
     void runScript(peer, script, options.implicitTls === true);
     return peer;
-  });
+  }, options.listen);
 }
 
 async function runScript(peer: SocketPeer, script: SessionScript, implicitTls: boolean): Promise<void> {

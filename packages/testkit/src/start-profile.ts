@@ -5,7 +5,7 @@ import { runSmtpSession } from './smtp-fake-server.js';
 import { profilePolicy, type ProfileName } from './profiles.js';
 import { startScriptedServer } from './scripted-server.js';
 import type { ServerPolicy, SessionSettings } from './server-policy.js';
-import type { RawPeer, ServerHandle, TlsVariant } from './types.js';
+import type { LoopbackAddress, RawPeer, ServerHandle, TlsVariant } from './types.js';
 
 /** Host name in greetings and EHLO replies unless a test picks another. */
 export const DEFAULT_HOSTNAME = 'mx.relay-test.example';
@@ -33,6 +33,8 @@ export interface ProfileOptions {
   greetAfter?: Promise<unknown>;
   /** Called with each reply's lines just before they are handed to the socket (benchmarks timestamp them). */
   onReplyWritten?: (lines: readonly string[]) => void;
+  /** Listen on another loopback address and/or a given port (the MX hosts of a test domain share a port). */
+  listen?: LoopbackAddress;
 }
 
 /** Resolves profile options into the settings of every session of one server. */
@@ -52,7 +54,7 @@ export function resolveSettings(policy: ServerPolicy, options: ProfileOptions): 
   };
 }
 
-/** Starts a fake SMTP server with the named profile on 127.0.0.1, port 0. */
+/** Starts a fake SMTP server with the named profile on 127.0.0.1, port 0 (or `options.listen`). */
 export function startProfile(name: ProfileName, options: ProfileOptions = {}): Promise<ServerHandle> {
   const policy = profilePolicy(name, options.errorDelayMs);
   const settings = resolveSettings(policy, options);
@@ -66,5 +68,6 @@ export function startProfile(name: ProfileName, options: ProfileOptions = {}): P
   return startScriptedServer(script, {
     tls: options.tls ?? 'valid',
     implicitTls: name === 'implicit-tls',
+    ...(options.listen ? { listen: options.listen } : {}),
   });
 }

@@ -32,9 +32,9 @@ export interface AcceptedMessage {
   queueId: string;
 }
 
-/** A started fake server on 127.0.0.1. */
+/** A started fake server on loopback (127.0.0.1 unless asked for another 127/8 address or ::1). */
 export interface ServerHandle {
-  host: '127.0.0.1';
+  host: string;
   port: number;
   /** TCP connections accepted so far. */
   connections: number;
@@ -83,4 +83,13 @@ export interface ScriptedServerOptions {
   tls?: TlsVariant;
   /** Handshake TLS before the script runs, like port 465 (RFC 8314 §3.3). */
   implicitTls?: boolean;
+  /** Where to listen: a loopback address (default 127.0.0.1) and a port (default: one the OS picks). */
+  listen?: LoopbackAddress;
+}
+
+/** A loopback address to listen on: several fake servers on one port, as the MX hosts of a test domain. */
+export interface LoopbackAddress {
+  /** 127.0.0.0/8 or ::1; anything else is refused. */
+  host?: string;
+  port?: number;
 }

@@ -24,6 +24,10 @@ export function previewOf(result: ResultDocument): { title: string; description:
 export function renderSharePage({ result, url }: SharePageInput): string {
   const { title, description } = previewOf(result);
   const verdict = result.verdict;
+  // A domain test: its servers, each with its verdict (the page with JavaScript shows each one's evidence).
+  const servers = (result.servers ?? [])
+    .map((x) => `<tr><td>${x.server}</td><td>${x.preference}</td><td>${html(x.host)}</td><td>${html(x.address ?? '')}</td><td class="v-${html(x.verdict?.code ?? 'none')}">${html(x.verdict?.label ?? (x.notTested ? `not tested: ${x.notTested.text}` : x.status))}</td></tr>`)
+    .join('\n');
   const rows = result.vectors
     .map((v) => `<tr><td>${html(v.key)}</td><td><code>${html(v.mailFrom)}</code></td><td><code>${html(v.rcptTo)}</code></td><td>${v.reply ? html(`${v.reply.code} ${v.reply.enhanced ?? ''} ${v.reply.text}`) : ''}</td><td class="o-${html(v.outcome)}">${html(OUTCOME_WORDS[v.outcome])}</td></tr>`)
     .join('\n');
@@ -45,6 +49,7 @@ ${headTags({ title, description, url })}
 <section role="status" class="verdict v-${verdict ? html(verdict.code) : 'none'}">
 ${verdict ? `<h2>${html(verdict.label)}</h2><p>${html(verdict.summary)}</p><p><strong>Next:</strong> ${html(verdict.advice)}</p>` : `<h2>${result.status === 'running' ? 'Running…' : 'Interrupted'}</h2><p>${result.status === 'running' ? 'This page refreshes until the test ends.' : 'The test stopped before a verdict; run it again.'}</p>`}
 </section>
+${servers ? `<h2>Servers</h2>\n<table><thead><tr><th>#</th><th>MX</th><th>Host</th><th>Address</th><th>Verdict</th></tr></thead><tbody>\n${servers}\n</tbody></table>` : ''}
 <h2>Evidence</h2>
 <table><thead><tr><th>Test</th><th>MAIL FROM</th><th>RCPT TO</th><th>Reply</th><th>Outcome</th></tr></thead><tbody>
 ${rows}

@@ -20,11 +20,14 @@ export interface Refusal {
   field?: string;
 }
 
-/** An admitted probe's hold on a place and on its target; give it back with release(). */
+/** An admitted probe's hold on a place and on its targets (TargetLimits keys); give it back with release(). */
 export interface Admitted {
   readonly id: string;
-  readonly targetKey: string;
+  readonly targetKeys: readonly string[];
 }
+
+/** A claim on one more target, made while an admitted probe runs (a server found after its admission). */
+export type TargetClaim = { ok: true; release: () => void } | { ok: false; code: 'server-busy' | 'server-rate-limited'; text: string };
 
 export interface AdmissionOptions {
   /** Probes held at once, running or waiting (maxConcurrent + maxQueue). */
@@ -71,11 +74,13 @@ export class Admission {
     return this.#closed ? SHUTTING_DOWN : undefined;
   }
 
-  /** Admit probe `id` of `targetKey` (TargetLimits.keyOf), or say why not. */
-  admit(id: string, targetKey: string): { ok: true; admitted: Admitted } | Refusal {
+  /** Admit probe `id` of its target keys (TargetLimits.keysOf; one key or several), or say why not. */
+  admit(id: string, targetKeys: string | readonly string[]): { ok: true; admitted: Admitted } | Refusal {
     if (this.#closed) return SHUTTING_DOWN;
-    const limited = this.#targets.check(targetKey);
-    if (limited) {
+    const keys = typeof targetKeys === 'string' ? [targetKeys] : [...new Set(targetKeys)];
+    for (const key of keys) {
+      const limited = this.#targets.check(key);
+      if (!limited) continue;
       const link = this.#options.linkTo(limited.id);
       return limited.kind === 'busy'
         ? { ok: false, status: 429, code: 'target-busy', message: `A probe of this server is already running: watch it at ${link}` }
@@ -84,16 +89,30 @@ export class Admission {
     if (this.#held.size >= this.#options.capacity) {
       return { ok: false, status: 503, code: 'queue-full', message: 'Too many probes are waiting; try again in a minute.' };
     }
-    this.#targets.started(targetKey, id);
-    const admitted: Admitted = { id, targetKey };
+    for (const key of keys) this.#targets.started(key, id);
+    const admitted: Admitted = { id, targetKeys: keys };
     this.#held.add(admitted);
     return { ok: true, admitted };
   }
 
-  /** The probe is over (or its row could not be committed): free its place and its target. */
+  /** While `admitted` runs: hold one more target (a server its late resolution found), or say why not; release it when its session ends. */
+  claim(admitted: Admitted, key: string): TargetClaim {
+    if (!this.#held.has(admitted)) return { ok: false, code: 'server-busy', text: 'the probe is no longer admitted' };
+    const limited = this.#targets.check(key);
+    if (limited) {
+      const link = this.#options.linkTo(limited.id);
+      return limited.kind === 'busy'
+        ? { ok: false, code: 'server-busy', text: `another probe of this server is running on this service: see ${link}` }
+        : { ok: false, code: 'server-rate-limited', text: `this server was probed ${this.#options.targetHourlyLimit} times in the last hour on this service: see ${link}` };
+    }
+    this.#targets.started(key, admitted.id);
+    return { ok: true, release: () => this.#targets.finished(key, admitted.id) };
+  }
+
+  /** The probe is over (or its row could not be committed): free its place and its targets. */
   release(admitted: Admitted): void {
     if (!this.#held.delete(admitted)) return;
-    this.#targets.finished(admitted.targetKey, admitted.id);
+    for (const key of admitted.targetKeys) this.#targets.finished(key, admitted.id);
   }
 }
 

@@ -11,7 +11,7 @@
 // Invariants: a probe is live (in `live` and in the hub) from its row's commit until its final
 // commit; it holds its admission until then too, so the queue never holds more than admission
 // allowed.
-import type { CreateProbeBody, DoneMessage, ProbeEvent, ResultDocument } from '@relayprobe/contracts';
+import type { CreateProbeBody, DoneMessage, ProbeEvent, Resolution, ResultDocument } from '@relayprobe/contracts';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
 import { createAddressPolicy, createSystemResolver, prepareProbe, runPreparedProbe, type AddressPolicy, type AddressPolicyOptions, type DnsResolver, type PreparedProbe, type ProbeOptions } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
@@ -35,6 +35,13 @@ interface LiveProbe {
 }
 
 export type StartOutcome = { ok: true; id: string } | Refusal;
+
+/**
+ * How long POST waits for a name's resolution (issue 9: the POST answers within 1 s however slow
+ * DNS is). Past it the probe is accepted pending: its resolution, its refusals and its servers
+ * come in its stream, and its per-address limits are applied server by server as it runs.
+ */
+const RESOLVE_WITHIN_MS = 500;
 
 export interface ProbeManagerOptions {
   store: ProbeStore;
@@ -89,7 +96,7 @@ export class ProbeManager {
     const prepared = await prepareProbe(this.probeOptions(body));
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
-    const admission = this.admission.admit(probe.id, TargetLimits.keyOf(probe));
+    const admission = this.admission.admit(probe.id, TargetLimits.keysOf(probe));
     if (!admission.ok) return admission;
     const { admitted } = admission;
     // The row is committed before anything connects and before the 201 (SECURITY.md §5).
@@ -103,8 +110,7 @@ export class ProbeManager {
     this.live.set(entry.id, entry);
     this.hub.open(entry.id);
     this.options.metrics.probeStarted();
-    const allowlisted = allowlistedAddresses(probe.resolution, this.policy);
-    if (allowlisted.length > 0) this.options.log.info({ ...probeLogFields(probe), addresses: allowlisted }, 'address allowed only by RELAYPROBE_ALLOW_TARGETS');
+    this.logAllowlisted(probe, probe.resolution);
     if (this.admission.closed) {
       // Shutdown began while the row was being committed: it will not run; its link says so.
       this.logStarted(entry, true);
@@ -125,9 +131,15 @@ export class ProbeManager {
       helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds, dnsServers: config.dnsServers,
       ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
       ...this.addressRules, allowedPorts: config.ports,
-      resolver: this.resolver,
+      resolver: this.resolver, resolveWithinMs: RESOLVE_WITHIN_MS,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
     };
+  }
+
+  /** The line for addresses only RELAYPROBE_ALLOW_TARGETS lets the probe reach, if any. */
+  private logAllowlisted(probe: PreparedProbe, resolution: Resolution): void {
+    const allowlisted = allowlistedAddresses(resolution, this.policy);
+    if (allowlisted.length > 0) this.options.log.info({ ...probeLogFields(probe), addresses: allowlisted }, 'address allowed only by RELAYPROBE_ALLOW_TARGETS');
   }
 
   /** The accepted probe's line; `queued` when it waits for a free slot. */
@@ -137,7 +149,11 @@ export class ProbeManager {
 
   /** Run a probe the queue gave a slot: its events go to its viewers and to storage. */
   private run(entry: LiveProbe): void {
-    runPreparedProbe(entry.prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal })
+    // A probe admitted before its name resolved claims each server's address when its turn comes.
+    const claimServer = entry.prepared.pending
+      ? (address: string, port: number) => this.admission.claim(entry.admitted, TargetLimits.keyFor(address, port))
+      : undefined;
+    runPreparedProbe(entry.prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal, ...(claimServer ? { claimServer } : {}) })
       .then((doc) => this.finish(entry, entry.abort.signal.aborted ? 'interrupted' : 'complete', doc))
       .catch((error: unknown) => {
         this.options.log.error({ err: error, probe: entry.id }, 'probe failed');
@@ -146,6 +162,8 @@ export class ProbeManager {
   }
 
   private onEvent(entry: LiveProbe, event: ProbeEvent): void {
+    // A pending probe's addresses are known only now: the allowlist is logged on use (SECURITY.md §1).
+    if (entry.prepared.pending && event.type === 'resolution' && event.server === undefined) this.logAllowlisted(entry.prepared, event.resolution);
     this.hub.publish(entry.id, event);
     this.writer.append(entry.id, event);
   }

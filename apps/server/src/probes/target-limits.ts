@@ -1,6 +1,9 @@
 // Per-target limits (SECURITY.md §4): the same mail server at most once at a time and a few
-// times an hour, so the service cannot be used to hammer one server. A target is its checked
-// addresses plus the port: two names for the same MX count as one.
+// times an hour, so the service cannot be used to hammer one server. Limits count per address
+// and port (issue 9): a probe holds every address it will connect to (each server of a domain
+// test, every address of a single server), so two names for one MX, or a domain and one of its
+// MX hosts, count as the same server. A probe whose name is still resolving holds its name
+// until its addresses are known and claimed one by one (hooks.claimServer).
 import type { PreparedProbe } from '@relayprobe/probe';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -11,10 +14,20 @@ export class TargetLimits {
 
   constructor(private readonly perHour: number, private readonly now: () => number = Date.now) {}
 
-  /** The key of a prepared probe: allowed addresses, sorted, and the port. */
-  static keyOf(probe: PreparedProbe): string {
-    const addresses = probe.resolution.addresses.filter((a) => a.allowed).map((a) => a.address).sort();
-    return `${probe.validated.request.port} ${addresses.length > 0 ? addresses.join(',') : `name:${probe.validated.request.target.toLowerCase()}`}`;
+  /** The keys of a prepared probe: each address it will connect to with the port, or its name while it has none. */
+  static keysOf(probe: PreparedProbe): string[] {
+    const { port, target } = probe.validated.request;
+    const addresses = probe.pending
+      ? []
+      : probe.domain
+        ? probe.domain.servers.filter((s) => s.notTested === undefined && s.address !== undefined).map((s) => s.address as string)
+        : probe.resolution.addresses.filter((a) => a.allowed).map((a) => a.address);
+    return addresses.length > 0 ? [...new Set(addresses)].sort().map((address) => TargetLimits.keyFor(address, port)) : [`${port} name:${target.toLowerCase()}`];
+  }
+
+  /** The key of one address and port. */
+  static keyFor(address: string, port: number): string {
+    return `${port} ${address}`;
   }
 
   /** Why a new probe of `key` must wait, with the probe to look at instead; undefined when it may start. */

@@ -19,11 +19,12 @@ const openSocket = (url: string) => new WebSocket(url) as unknown as LiveSocket;
 const schedule = (run: () => void, ms: number): unknown => setTimeout(run, ms);
 const cancel = (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>);
 
-/** Show result `id` in the app's store (document, then live stream) until the returned function is called. */
-export function followInBrowser(id: string): () => void {
+/** Show result `id` (and of a domain test, server `server`) in the app's store (document, then live stream) until the returned function is called. */
+export function followInBrowser(id: string, server?: number): () => void {
   const store = liveStoreOf(app);
   return followResult({
     id,
+    server,
     fetchDocument: (resultId) => getResult(resultId),
     watch: (resultId, onDone) =>
       watchProbe({ id: resultId, store, onDone, url: streamUrl, open: openSocket, schedule, cancel }),

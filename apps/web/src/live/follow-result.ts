@@ -11,11 +11,13 @@ import { reconnectDelay } from './reconnect-delay.js';
 /** The result to follow, how to read it and stream it, and the store actions to feed (fakes in tests). */
 export interface FollowOptions {
   id: string;
+  /** A domain test's server the link chose (`?server=N`). */
+  server?: number | undefined;
   fetchDocument(id: string): Promise<ApiOutcome<ResultDocument>>;
   /** Start the live stream; calls onDone after `done` (`missing`: events still missing); returns its stop function. */
   watch(id: string, onDone: (missing: boolean) => void): () => void;
   store: {
-    openResult(id: string): void;
+    openResult(id: string, server?: number): void;
     receiveDocument(doc: ResultDocument): void;
     markNotFound(): void;
     markFailed(message: string): void;
@@ -57,7 +59,7 @@ export function followResult(options: FollowOptions): () => void {
     if (!stopped && got.ok) store.receiveDocument(got.value);
   };
 
-  store.openResult(id);
+  store.openResult(id, options.server);
   void load();
   return () => {
     stopped = true;

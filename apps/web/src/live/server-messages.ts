@@ -38,6 +38,9 @@ const EVENT_FIELDS: Record<ProbeEvent['type'], Record<string, Check>> = {
   delivery: { result: shape({ vector: str, rcptTo: str, outcome: str }) },
   session: { phase: str, facts: shape({ port: int, extensions: strings, localNames: strings, connections: int }) },
   verdict: { verdict },
+  // A domain test's servers, and a server it did not test.
+  servers: { servers: list(shape({ server: int, preference: int, host: str, address: optional(str) })), omittedHosts: count },
+  'not-tested': { server: int, code: str, text: str },
 };
 
 const STATUSES = new Set(['running', 'complete', 'interrupted']);

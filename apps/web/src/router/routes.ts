@@ -16,7 +16,13 @@ export function routeOf(pathname: string): Route {
   return pathname.startsWith('/r/') ? { page: 'no-result' } : { page: 'unknown' };
 }
 
-/** The path of a result's page. */
-export function resultPath(id: string): string {
-  return `/r/${encodeURIComponent(id)}`;
+/** The path of a result's page; `server` selects a server of a domain test (`?server=N`). */
+export function resultPath(id: string, server?: number): string {
+  return `/r/${encodeURIComponent(id)}${server !== undefined ? `?server=${server}` : ''}`;
+}
+
+/** The server a result link selects (`?server=N`, N from 1), or undefined. */
+export function serverParam(search: string): number | undefined {
+  const value = new URLSearchParams(search).get('server');
+  return value !== null && /^[1-9]\d{0,2}$/.test(value) ? Number(value) : undefined;
 }

@@ -12,6 +12,7 @@ import {
   EMPTY_RESULT_VIEW, foldEvents, withDocumentFallback,
   type DoneMessage, type ProbeEvent, type ProbeRequest, type ProbeStatus, type ResultDocument, type ResultView,
 } from '@relayprobe/contracts';
+import { shownServer, type ShownServer } from './shown-server.js';
 
 /** Where looking the result up stands. */
 export type ResultLookup = 'idle' | 'loading' | 'found' | 'not-found' | 'failed';
@@ -33,14 +34,27 @@ export interface ResultState {
   request: ProbeRequest | undefined;
   /** When the probe started (the document's `startedAt`); event `ms` count from here. */
   startedAt: string | undefined;
+  /** In a domain test: the server the link (`?server=N`) or a click chose. */
+  selectedServer: number | undefined;
+  /** What the evidence, transcript, timeline and facts show: the result itself, or one server of a domain test (shown-server.ts). */
+  shown: ShownServer;
 }
 
-/** The state of a result page before anything is known. */
-export function emptyResult(id?: string): ResultState {
+/** The state of a result page before anything is known; `server` is the one its link chose. */
+export function emptyResult(id?: string, server?: number): ResultState {
+  const events: readonly ProbeEvent[] = [];
   return {
-    id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], held: {},
+    id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events, held: {},
     view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined,
+    selectedServer: server, shown: { server: undefined, events, view: EMPTY_RESULT_VIEW },
   };
+}
+
+/** Show server `server` of a domain test (a click, or the link's `?server=`). */
+export function selectServer(state: ResultState, server: number): ResultState {
+  if (state.selectedServer === server) return state;
+  const next = { ...state, selectedServer: server };
+  return { ...next, shown: shownServer(next) };
 }
 
 /** The highest seq merged without a gap (0 before any event). */
@@ -64,7 +78,8 @@ export function mergeEvents(state: ResultState, incoming: readonly ProbeEvent[])
     delete held[seq];
   }
   if (appended.length === 0) return { ...state, held };
-  return { ...state, events: [...state.events, ...appended], held, view: foldEvents(appended, state.view) };
+  const next = { ...state, events: [...state.events, ...appended], held, view: foldEvents(appended, state.view) };
+  return { ...next, shown: shownServer(next, appended) };
 }
 
 /** True when some events wait behind a gap. */
@@ -77,15 +92,17 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   const merged = mergeEvents(state, doc.events);
   // A finished status is final: a document fetched before `done` must not turn it back to running.
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
-  return {
+  const next: ResultState = {
     ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt,
     view: withDocumentFallback(merged.view, doc),
   };
+  return { ...next, shown: shownServer(next) };
 }
 
 /** The probe finished: status and the short verdict from the `done` message. */
 export function applyDone(state: ResultState, done: Pick<DoneMessage, 'status' | 'verdict'>): ResultState {
-  return { ...state, lookup: state.lookup === 'loading' ? 'found' : state.lookup, status: done.status, doneVerdict: done.verdict };
+  const next: ResultState = { ...state, lookup: state.lookup === 'loading' ? 'found' : state.lookup, status: done.status, doneVerdict: done.verdict };
+  return { ...next, shown: shownServer(next) };
 }
 
 /** The probe is still running per the latest information (nothing final seen yet). */

@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import { escapeForDisplay, resultPageTitle } from '@relayprobe/contracts';
 import { followInBrowser } from '../../live/follow-in-browser.js';
+import { serverParam } from '../../router/routes.js';
 import { useApp } from '../../store/use-app.js';
 import type { AppState } from '../../store/app-state.js';
 import { NoSuchResult } from './no-such-result.js';
@@ -13,6 +14,7 @@ import { TranscriptLog } from './transcript/transcript-log.js';
 import { TimelineChart } from './timeline/timeline-chart.js';
 import { SessionFactsSection } from './session-facts/session-facts.js';
 import { ResultActions } from './actions/result-actions.js';
+import { ServersSummary } from './servers/servers-summary.js';
 import './result.css';
 
 type S = AppState;
@@ -38,7 +40,8 @@ function useResultTitle(): void {
 
 /** The result page for `id`. */
 export function ResultPage({ id }: { id: string }) {
-  useEffect(() => followInBrowser(id), [id]);
+  // The link may choose a server of a domain test (?server=N); read once per result.
+  useEffect(() => followInBrowser(id, serverParam(location.search)), [id]);
   useResultTitle();
   const lookup = useApp(selectLookup);
   const request = useApp(selectRequest);
@@ -63,6 +66,7 @@ export function ResultPage({ id }: { id: string }) {
         <ProbeProgress />
         <ResultActions id={id} />
       </section>
+      <ServersSummary id={id} />
       <EvidenceTable />
       <TranscriptLog />
       <TimelineChart />

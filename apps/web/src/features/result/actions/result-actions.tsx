@@ -13,12 +13,14 @@ import { copyText } from './clipboard.js';
 import { downloadJson } from './download-file.js';
 
 const selectRequest = (s: AppState) => s.result.request;
+const selectChosenServer = (s: AppState) => s.result.selectedServer;
 
 type Feedback = { kind: 'note' | 'problem'; text: string } | undefined;
 
 /** The action buttons of result `id`. */
 export function ResultActions({ id }: { id: string }) {
   const request = useApp(selectRequest);
+  const chosenServer = useApp(selectChosenServer);
   const [feedback, setFeedback] = useState<Feedback>();
   const [busy, setBusy] = useState(false);
 
@@ -48,7 +50,7 @@ export function ResultActions({ id }: { id: string }) {
   return (
     <div className="actions">
       <div className="action-buttons">
-        <button type="button" onClick={() => void copy(`${location.origin}${resultPath(id)}`, 'Link')}>
+        <button type="button" onClick={() => void copy(`${location.origin}${resultPath(id, chosenServer)}`, 'Link')}>
           Copy link
         </button>
         <button type="button" onClick={() => void runAgain()} disabled={!request} aria-busy={busy}>
@@ -57,7 +59,7 @@ export function ResultActions({ id }: { id: string }) {
         <button type="button" onClick={() => void download()}>
           Download JSON
         </button>
-        <button type="button" onClick={() => void copy(formatTranscript(app().result.events), 'Transcript')}>
+        <button type="button" onClick={() => void copy(formatTranscript(app().result.shown.events), 'Transcript')}>
           Copy transcript
         </button>
         <button type="button" onClick={() => request && void copy(commandLine(request), 'Command')} disabled={!request}>

@@ -8,7 +8,7 @@ import './evidence-table.css';
 
 // A test run again (greylist retry, controls with another sender) shows its latest result only,
 // in plan order: the fold's `vectors`.
-const selectResults = (s: AppState) => s.result.view.vectors;
+const selectResults = (s: AppState) => s.result.shown.view.vectors;
 
 function replyText(result: VectorResult): string {
   const reply = result.reply;

@@ -6,10 +6,10 @@ import type { AppState } from '../../../store/app-state.js';
 import { sessionFacts } from './session-view.js';
 import './session-facts.css';
 
-const selectResolution = (s: AppState) => s.result.view.resolution;
-const selectSession = (s: AppState) => s.result.view.session;
-const selectSoFar = (s: AppState) => s.result.view.sessionSoFar;
-const selectVerdict = (s: AppState) => s.result.view.verdict;
+const selectResolution = (s: AppState) => s.result.shown.view.resolution;
+const selectSession = (s: AppState) => s.result.shown.view.session;
+const selectSoFar = (s: AppState) => s.result.shown.view.sessionSoFar;
+const selectVerdict = (s: AppState) => s.result.shown.view.verdict;
 
 /** The session facts section. */
 export function SessionFactsSection() {

@@ -6,7 +6,7 @@ import type { AppState } from '../../../store/app-state.js';
 import { timelineBars, type TimelineBar } from './timeline-bars.js';
 import './timeline-chart.css';
 
-const selectEvents = (s: AppState) => s.result.events;
+const selectEvents = (s: AppState) => s.result.shown.events;
 
 const sameBar = (a: TimelineBar, b: TimelineBar) =>
   a.seq === b.seq && a.widthPercent === b.widthPercent && a.slow === b.slow && a.code === b.code && a.elapsedMs === b.elapsedMs && a.label === b.label && a.vector === b.vector;

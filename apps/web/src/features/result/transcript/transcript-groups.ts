@@ -53,6 +53,9 @@ export function groupOf(event: ProbeEvent): { kind: 'phase' | 'vector'; id: stri
     case 'tls':
     case 'session':
       return { kind: 'phase', id: event.phase };
+    case 'servers':
+    case 'not-tested':
+      return { kind: 'phase', id: 'resolve' };
     default:
       return event.vector !== undefined ? { kind: 'vector', id: event.vector } : { kind: 'phase', id: event.phase };
   }

@@ -10,7 +10,7 @@ import { splitAtEnhanced, transcriptGroups, type TranscriptGroup, type Transcrip
 import { useStickToBottom } from './stick-to-bottom.js';
 import './transcript-log.css';
 
-const selectEvents = (s: AppState) => s.result.events;
+const selectEvents = (s: AppState) => s.result.shown.events;
 const selectRunning = (s: AppState) => isRunning(s.result);
 
 /** An RFC 3463 code, explained on hover (title) and on keyboard focus (CSS shows the title). */

@@ -8,7 +8,7 @@ import { GreylistCountdown } from './greylist-countdown.js';
 
 type S = AppState;
 const selectRunning = (s: S) => isRunning(s.result);
-const selectProgress = (s: S) => s.result.view.progress;
+const selectProgress = (s: S) => s.result.shown.view.progress;
 const selectConnection = (s: S) => s.connection;
 
 const CONNECTION_WORDS = { idle: '', connecting: 'Connecting to the live stream…', live: 'Live', retrying: 'Connection lost; reconnecting…', closed: '' } as const;
