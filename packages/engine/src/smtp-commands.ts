@@ -7,13 +7,11 @@
 // message text line at most 1000 (§4.5.3.1.6). Every field that once reached the wire unchecked
 // (Python smtplib, Go net/smtp, Nodemailer's EHLO name, MimeKit's quoted local part) was one of
 // these. Violations throw UnsafeCommandError: reaching one is a programming error, because user
-// input is checked first with the validators (smtp-syntax.ts, re-exported here).
+// input is checked first with the validators (@relayprobe/contracts smtp-syntax.ts).
 //
 // Paths are taken literally: the relay vectors need deliberately odd ones (`r@ext` without
 // brackets, `<"r%ext">`, `<@[IP]:r@ext>`, `<>`), so `mailFrom(path)` writes `MAIL FROM:` + path
 // exactly and the caller supplies the angle brackets when wanted.
-
-export { validateAddressLiteral, validateDomain, validateHeloName, validateMailbox } from './smtp-syntax.js';
 
 /** Every command verb we send; BODY marks a line of message text after DATA. */
 export type SmtpVerb = 'EHLO' | 'HELO' | 'MAIL' | 'RCPT' | 'RSET' | 'DATA' | 'QUIT' | 'STARTTLS' | 'NOOP' | 'BODY';

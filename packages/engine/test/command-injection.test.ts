@@ -14,6 +14,7 @@
 // sent.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { validateDomain, validateHeloName, validateMailbox } from '@relayprobe/contracts';
 import {
   UnsafeCommandError,
   ehlo,
@@ -22,9 +23,6 @@ import {
   messageLines,
   rcptTo,
   toWire,
-  validateDomain,
-  validateHeloName,
-  validateMailbox,
   type SmtpCommand,
 } from '../src/smtp-commands.js';
 
