@@ -69,8 +69,8 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
     case 'starttls-required':
       return canStartTls
         ? { kind: 'needs-starttls' }
-        // The command ran and was answered: "denied" (until TLS), never "not run" with a reply.
-        : { kind: 'result', result: { ...result(attempt, 'denied', mail, ['starttls-required', 'starttls-unavailable']), note: 'The server requires STARTTLS before mail; run with --tls auto.' } };
+        : // The command ran and was answered: "denied" (until TLS), never "not run" with a reply.
+          { kind: 'result', result: { ...result(attempt, 'denied', mail, ['starttls-required', 'starttls-unavailable']), note: 'The server requires STARTTLS before mail; run with --tls auto.' } };
     case 'auth-required':
       return { kind: 'result', result: result(attempt, 'auth-required', mail, []) };
     case 'deferred':

@@ -18,8 +18,7 @@ export function announcedDelayMs(text: string): number | undefined {
 }
 
 /** The tests a greylister deferred. */
-export const greylisted = (results: Iterable<VectorResult>): VectorResult[] =>
-  [...results].filter((r) => r.outcome === 'deferred' && r.flags.includes('greylisting'));
+export const greylisted = (results: Iterable<VectorResult>): VectorResult[] => [...results].filter((r) => r.outcome === 'deferred' && r.flags.includes('greylisting'));
 
 /** How long to wait before the retry: the longest announced delay plus a margin, never more than the bound. */
 export function greylistWaitMs(deferred: readonly VectorResult[], boundMs: number): number {

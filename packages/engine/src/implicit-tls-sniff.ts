@@ -58,12 +58,10 @@ export function usesImplicitTls(options: Pick<EngineOptions, 'tls' | 'port'>, de
 
 /** The transcript's words for each step of the check (info events). */
 export const SNIFF_TEXT = {
-  trying: (delayMs: number) =>
-    `No greeting after ${duration(delayMs)} in plain text; checking on a second connection whether this port speaks TLS from the first byte (implicit TLS)...`,
+  trying: (delayMs: number) => `No greeting after ${duration(delayMs)} in plain text; checking on a second connection whether this port speaks TLS from the first byte (implicit TLS)...`,
   detected: (delayMs: number) =>
     `No greeting after ${duration(delayMs)} in plain text; this port speaks TLS from the first byte (implicit TLS). Going on over TLS (--tls auto); the plain connection is closed.`,
-  failed: (message: string) =>
-    `The TLS check failed (${message}): this port does not speak TLS from the first byte. Still waiting for the plain-text greeting.`,
+  failed: (message: string) => `The TLS check failed (${message}): this port does not speak TLS from the first byte. Still waiting for the plain-text greeting.`,
   greetingStarted: 'The plain-text greeting started arriving; the TLS check was abandoned.',
   deadline: 'The TLS check got no handshake before the greeting deadline either; it was abandoned.',
 } as const;

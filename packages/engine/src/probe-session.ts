@@ -57,16 +57,26 @@ export class ProbeSession extends SmtpConnection {
     if (this.phase === 'done') return [];
     const now = input.now;
     switch (input.type) {
-      case 'connected': return this.onConnected(input, now), this.flush();
-      case 'connect-failed': return this.onConnectFailed(input.code, input.message, now), this.flush();
-      case 'data': return this.onData(input.bytes, now), this.flush();
-      case 'tls-ready': return this.onTlsReady(input.details, now), this.flush();
-      case 'tls-failed': return this.onTlsFailed(input.message, now), this.flush();
-      case 'timer': return this.onTimer(input.timer, now), this.flush();
-      case 'closed': return this.onClosed(input.reset === true, input.message, now), this.flush();
-      case 'abort': return this.stop('probe-aborted', input.message, now), this.flush();
-      case 'sniff-connected': return this.onSniffConnected(input, now), this.flush();
-      case 'sniff-failed': return this.onSniffFailed(input.message, now), this.flush();
+      case 'connected':
+        return (this.onConnected(input, now), this.flush());
+      case 'connect-failed':
+        return (this.onConnectFailed(input.code, input.message, now), this.flush());
+      case 'data':
+        return (this.onData(input.bytes, now), this.flush());
+      case 'tls-ready':
+        return (this.onTlsReady(input.details, now), this.flush());
+      case 'tls-failed':
+        return (this.onTlsFailed(input.message, now), this.flush());
+      case 'timer':
+        return (this.onTimer(input.timer, now), this.flush());
+      case 'closed':
+        return (this.onClosed(input.reset === true, input.message, now), this.flush());
+      case 'abort':
+        return (this.stop('probe-aborted', input.message, now), this.flush());
+      case 'sniff-connected':
+        return (this.onSniffConnected(input, now), this.flush());
+      case 'sniff-failed':
+        return (this.onSniffFailed(input.message, now), this.flush());
     }
   }
 
@@ -85,7 +95,6 @@ export class ProbeSession extends SmtpConnection {
     return { ...this.facts, attempts: [...this.facts.attempts], localNames: [...this.localNames] };
   }
 
-
   protected get testsBegun(): boolean {
     return this.plan !== undefined;
   }
@@ -100,12 +109,18 @@ export class ProbeSession extends SmtpConnection {
 
   protected onTransactionReply(purpose: Purpose, reply: JudgedReply, now: number): void {
     switch (purpose) {
-      case 'rset': return this.sendNextOf(now);
-      case 'mail': return this.onMailReply(reply, now);
-      case 'rcpt': return this.onRcptReply(reply, now);
-      case 'data': return this.onDataReply(reply, now);
-      case 'message': return this.onMessageReply(reply, now);
-      default: throw new Error(`engine bug: ${purpose} is not a transaction reply`);
+      case 'rset':
+        return this.sendNextOf(now);
+      case 'mail':
+        return this.onMailReply(reply, now);
+      case 'rcpt':
+        return this.onRcptReply(reply, now);
+      case 'data':
+        return this.onDataReply(reply, now);
+      case 'message':
+        return this.onMessageReply(reply, now);
+      default:
+        throw new Error(`engine bug: ${purpose} is not a transaction reply`);
     }
   }
 
@@ -134,12 +149,22 @@ export class ProbeSession extends SmtpConnection {
       this.localNames = mergeLocalNames(this.localNames, this.options.reverseNames ?? []);
       this.plan = buildPlan({
         suite: this.options.suite,
-        values: { x: `relayprobe-${this.options.token}`, r: `relayprobe-${this.options.token}`, ext: this.options.testDomain,
-          IP: addressLiteral(this.target.address, this.target.family), invalid: `nonexistent-${this.options.token}.invalid` },
+        values: {
+          x: `relayprobe-${this.options.token}`,
+          r: `relayprobe-${this.options.token}`,
+          ext: this.options.testDomain,
+          IP: addressLiteral(this.target.address, this.target.family),
+          invalid: `nonexistent-${this.options.token}.invalid`,
+        },
         localNames: this.localNames,
       });
       this.queue = [...this.plan];
-      this.info('plan', `Running ${this.plan.length} tests (${this.options.suite} suite)${this.localNames.length ? `; local names: ${this.localNames.join(', ')}` : '; no local host name known'}.`, now, 'ehlo');
+      this.info(
+        'plan',
+        `Running ${this.plan.length} tests (${this.options.suite} suite)${this.localNames.length ? `; local names: ${this.localNames.join(', ')}` : '; no local host name known'}.`,
+        now,
+        'ehlo',
+      );
     }
     this.next(now);
   }
@@ -163,7 +188,7 @@ export class ProbeSession extends SmtpConnection {
       return this.next(now);
     }
     if (!fitsCommandLine(test.mailFrom, test.rcptTo)) {
-      this.record(notRunResult(test, 'too-long', 'With this server\'s name the command would exceed 512 octets (RFC 5321 §4.5.3.1.4), so it was not sent.'), now);
+      this.record(notRunResult(test, 'too-long', "With this server's name the command would exceed 512 octets (RFC 5321 §4.5.3.1.4), so it was not sent."), now);
       return this.next(now);
     }
     if (this.errorsOnConnection >= (this.options.errorsBeforeReconnect ?? 8)) {
@@ -204,7 +229,12 @@ export class ProbeSession extends SmtpConnection {
     if (!accepted || refused.length === 0 || !refused.some((r) => r.id === 'C2')) return;
     this.controlsRetried = true;
     this.runAgain(refused, (test) => (test.mailFrom = accepted.mailFrom));
-    this.info('control-retry', `The server refused our sender's domain for the controls but accepted ${accepted.key} with the sender ${accepted.mailFrom}; running ${refused.map((r) => r.key).join(' and ')} again with that sender.`, now, 'control');
+    this.info(
+      'control-retry',
+      `The server refused our sender's domain for the controls but accepted ${accepted.key} with the sender ${accepted.mailFrom}; running ${refused.map((r) => r.key).join(' and ')} again with that sender.`,
+      now,
+      'control',
+    );
   }
 
   /**
@@ -220,11 +250,16 @@ export class ProbeSession extends SmtpConnection {
     const wait = greylistWaitMs(deferred, bound);
     this.runAgain(deferred);
     const seconds = Math.round(wait / 1000);
-    this.emit({
-      type: 'info', phase: 'vector', code: 'greylist-wait',
-      text: `The server greylisted ${deferred.length} test${deferred.length === 1 ? '' : 's'} (${deferred[0]?.reply?.code ?? 450} ${deferred[0]?.reply?.text ?? ''}). Waiting ${seconds} s, then running ${deferred.length === 1 ? 'it' : 'them'} again with the same addresses (--greylist-wait).`,
-      waitMs: wait,
-    }, now);
+    this.emit(
+      {
+        type: 'info',
+        phase: 'vector',
+        code: 'greylist-wait',
+        text: `The server greylisted ${deferred.length} test${deferred.length === 1 ? '' : 's'} (${deferred[0]?.reply?.code ?? 450} ${deferred[0]?.reply?.text ?? ''}). Waiting ${seconds} s, then running ${deferred.length === 1 ? 'it' : 'them'} again with the same addresses (--greylist-wait).`,
+        waitMs: wait,
+      },
+      now,
+    );
     this.afterQuit = { wait };
     return true;
   }
@@ -273,7 +308,17 @@ export class ProbeSession extends SmtpConnection {
       case 'retry-sender':
         this.info('sender-retry', `MAIL FROM ${attempt.mailFrom} was refused; testing the same recipient with ${verdict.mailFrom}.`, now, this.eventPhase());
         this.go('ready');
-        return this.startAttempt({ ...attempt, stage: 'retry', mailFrom: verdict.mailFrom, refusedMail: { path: attempt.mailFrom, reply: summarize(attempt.mailReply as JudgedReply) }, mailReply: undefined, rcptReply: undefined }, now);
+        return this.startAttempt(
+          {
+            ...attempt,
+            stage: 'retry',
+            mailFrom: verdict.mailFrom,
+            refusedMail: { path: attempt.mailFrom, reply: summarize(attempt.mailReply as JudgedReply) },
+            mailReply: undefined,
+            rcptReply: undefined,
+          },
+          now,
+        );
       case 'needs-starttls':
         this.current = undefined;
         attempt.test.attempts--;
@@ -310,9 +355,13 @@ export class ProbeSession extends SmtpConnection {
     const accepted = [...this.results.values()].find((r) => r.weight === 'strong' && r.outcome === 'accepted') as VectorResult;
     const test = this.plan?.find((t) => t.key === accepted.key) as PlannedTest;
     const to = this.options.to;
-    const rcptTo = to ? test.vector.rcptTo
-      .replace(/\{r\}/g, to.localPart).replace(/\{ext\}/g, to.domain)
-      .replace(/\{T\}/g, test.localName ?? '').replace(/\{IP\}/g, addressLiteral(this.target.address, this.target.family)) : accepted.rcptTo;
+    const rcptTo = to
+      ? test.vector.rcptTo
+          .replace(/\{r\}/g, to.localPart)
+          .replace(/\{ext\}/g, to.domain)
+          .replace(/\{T\}/g, test.localName ?? '')
+          .replace(/\{IP\}/g, addressLiteral(this.target.address, this.target.family))
+      : accepted.rcptTo;
     this.deliveryDone = true;
     if (!fitsCommandLine(accepted.mailFrom, rcptTo)) {
       this.info('delivery', `The test message was not sent: RCPT TO:${rcptTo} would exceed 512 octets.`, now, 'delivery');
@@ -337,8 +386,14 @@ export class ProbeSession extends SmtpConnection {
     if (reply.code !== 354) return this.endDelivery('refused-at-data', reply, now);
     const attempt = this.current as Attempt;
     const lines = testMessageLines({
-      runId: this.options.runId, token: this.options.token, helo: this.options.helo, mailFrom: attempt.mailFrom, rcptTo: attempt.rcptTo,
-      vector: attempt.test.key, server: this.target.address, epochMs: this.options.wallClockStart + this.transcript.elapsed(now),
+      runId: this.options.runId,
+      token: this.options.token,
+      helo: this.options.helo,
+      mailFrom: attempt.mailFrom,
+      rcptTo: attempt.rcptTo,
+      vector: attempt.test.key,
+      server: this.target.address,
+      epochMs: this.options.wallClockStart + this.transcript.elapsed(now),
     });
     const body = cmd.messageLines(lines);
     this.go('message');
@@ -358,8 +413,12 @@ export class ProbeSession extends SmtpConnection {
     const attempt = this.current as Attempt;
     const queueId = outcome === 'accepted' && reply ? queueIdFrom(reply.text) : undefined;
     this.delivery = {
-      vector: attempt.test.key, mailFrom: attempt.mailFrom, rcptTo: attempt.rcptTo, outcome,
-      ...(reply ? { reply: summarize(reply) } : {}), ...(queueId ? { queueId } : {}),
+      vector: attempt.test.key,
+      mailFrom: attempt.mailFrom,
+      rcptTo: attempt.rcptTo,
+      outcome,
+      ...(reply ? { reply: summarize(reply) } : {}),
+      ...(queueId ? { queueId } : {}),
     };
     this.emit({ type: 'delivery', result: this.delivery }, now);
     this.current = undefined;
@@ -377,8 +436,13 @@ export class ProbeSession extends SmtpConnection {
     }
     const vectors = this.plan?.map((t) => this.results.get(t.key)).filter((r): r is VectorResult => r !== undefined) ?? [];
     this.verdict = decideVerdict({
-      vectors, delivery: this.delivery, failure: this.plan ? undefined : this.failure,
-      internalVantage: this.internalVantage, testDomain: this.options.testDomain, helo: this.options.helo, tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
+      vectors,
+      delivery: this.delivery,
+      failure: this.plan ? undefined : this.failure,
+      internalVantage: this.internalVantage,
+      testDomain: this.options.testDomain,
+      helo: this.options.helo,
+      tlsProblems: this.facts.tls ? tlsProblems(this.facts.tls) : [],
     });
     this.info('closed', `Done: ${this.connections} connection${this.connections === 1 ? '' : 's'}, ${vectors.length} tests.`, now, 'done');
     this.emit({ type: 'session', phase: 'done', facts: this.sessionFacts() }, now);

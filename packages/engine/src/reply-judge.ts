@@ -32,17 +32,7 @@ const STARTTLS_PHRASES = [/starttls/i, /must issue a starttls/i, /encryption req
 const GREYLIST_PHRASES = [/grey ?list/i, /gray ?list/i, /try again later/i, /please retry/i, /come back later/i, /deferred/i];
 const RATE_PHRASES = [/rate limit/i, /too many (connections|messages|recipients|errors|concurrent)/i, /slow down/i, /throttl/i];
 const ERROR_LIMIT_PHRASES = [/too many errors/i];
-const BLOCKLIST_PHRASES = [
-  /block(ed)? using/i,
-  /black ?list/i,
-  /block ?list/i,
-  /\bdnsbl\b/i,
-  /\brbl\b/i,
-  /spamhaus/i,
-  /spamcop/i,
-  /client host .{0,40}(rejected|blocked)/i,
-  /(poor|bad) reputation/i,
-];
+const BLOCKLIST_PHRASES = [/block(ed)? using/i, /black ?list/i, /block ?list/i, /\bdnsbl\b/i, /\brbl\b/i, /spamhaus/i, /spamcop/i, /client host .{0,40}(rejected|blocked)/i, /(poor|bad) reputation/i];
 // Recipient-domain problems (X.1.2 bad destination system, X.1.8 bad sender system, X.1.10 null MX).
 const DOMAIN_DETAILS = new Set(['1.2', '1.8', '1.10']);
 const DOMAIN_PHRASES = [/domain not found/i, /null ?mx/i, /does not accept mail/i, /unknown (recipient|sender)? ?domain/i, /host or domain name not found/i];

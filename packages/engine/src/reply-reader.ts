@@ -128,11 +128,7 @@ export class ReplyReader {
     this.#out = replies;
     this.#consume(chunk, allowed);
     if (this.#error === undefined && allowed < chunk.length) {
-      this.#fail(
-        'session-too-large',
-        `The server sent more than ${this.#limits.maxSessionBytes} bytes in this session.`,
-        concat(this.#pending, chunk.subarray(allowed, allowed + 1)),
-      );
+      this.#fail('session-too-large', `The server sent more than ${this.#limits.maxSessionBytes} bytes in this session.`, concat(this.#pending, chunk.subarray(allowed, allowed + 1)));
     }
     this.#out = [];
     return this.#error === undefined ? { replies } : { replies, error: this.#error };
@@ -243,22 +239,8 @@ export class ReplyReader {
   }
 
   /** Check one complete line against the grammar and the reply caps, then add it to its reply. */
-  #acceptLine(
-    line: string,
-    code: number,
-    final: boolean,
-    byteLength: number,
-    endLength: number,
-    exact: Uint8Array | null,
-    validUtf8: boolean,
-    printable: boolean,
-  ): boolean {
-    if (
-      code === MALFORMED ||
-      (this.#code !== 0 && code !== this.#code) ||
-      this.#lines.length >= this.#limits.maxReplyLines ||
-      this.#replyBytes + byteLength > this.#limits.maxReplyBytes
-    ) {
+  #acceptLine(line: string, code: number, final: boolean, byteLength: number, endLength: number, exact: Uint8Array | null, validUtf8: boolean, printable: boolean): boolean {
+    if (code === MALFORMED || (this.#code !== 0 && code !== this.#code) || this.#lines.length >= this.#limits.maxReplyLines || this.#replyBytes + byteLength > this.#limits.maxReplyBytes) {
       return this.#rejectLine(line, code, endLength, exact);
     }
     const regular = endLength === 2 && byteLength <= RFC_REPLY_LINE_OCTETS && validUtf8;

@@ -29,10 +29,17 @@ export interface Pending {
   vector?: string | undefined;
 }
 
-
 export const PHASE_OF: Record<Purpose, 'greeting' | 'ehlo' | 'starttls' | 'vector' | 'control' | 'delivery' | 'quit'> = {
-  greeting: 'greeting', ehlo: 'ehlo', helo: 'ehlo', starttls: 'starttls', rset: 'vector', mail: 'vector', rcpt: 'vector',
-  data: 'delivery', message: 'delivery', quit: 'quit',
+  greeting: 'greeting',
+  ehlo: 'ehlo',
+  helo: 'ehlo',
+  starttls: 'starttls',
+  rset: 'vector',
+  mail: 'vector',
+  rcpt: 'vector',
+  data: 'delivery',
+  message: 'delivery',
+  quit: 'quit',
 };
 
 /** Commands queued to send, each with the reason a reply is expected. */
@@ -51,12 +58,22 @@ export abstract class SessionBase {
   protected needsRset = false;
   protected readonly facts: SessionFacts;
 
-  constructor(protected readonly options: EngineOptions, readonly transcript: Transcript) {
+  constructor(
+    protected readonly options: EngineOptions,
+    readonly transcript: Transcript,
+  ) {
     if (options.targets.length === 0) throw new Error('engine bug: no targets');
     this.reader = new ReplyReader(options.readerLimits);
     this.facts = {
-      port: options.port, attempts: [], heloFallback: false, extensions: [], pipelining: false, starttlsOffered: false,
-      tls: null, localNames: [], connections: 0,
+      port: options.port,
+      attempts: [],
+      heloFallback: false,
+      extensions: [],
+      pipelining: false,
+      starttlsOffered: false,
+      tls: null,
+      localNames: [],
+      connections: 0,
     };
   }
 
@@ -86,11 +103,18 @@ export abstract class SessionBase {
   protected eventPhase(): EventPhase {
     if (this.current) return this.current.kind === 'delivery' ? 'delivery' : this.current.test.vector.weight === 'control' ? 'control' : 'vector';
     switch (this.phase) {
-      case 'greeting': return 'greeting';
-      case 'ehlo': case 'helo': return 'ehlo';
-      case 'starttls': case 'tls-handshake': return 'starttls';
-      case 'quit': return 'quit';
-      default: return 'connect';
+      case 'greeting':
+        return 'greeting';
+      case 'ehlo':
+      case 'helo':
+        return 'ehlo';
+      case 'starttls':
+      case 'tls-handshake':
+        return 'starttls';
+      case 'quit':
+        return 'quit';
+      default:
+        return 'connect';
     }
   }
 
@@ -126,23 +150,29 @@ export abstract class SessionBase {
   }
 
   protected replyEvent(reply: ParsedReply, now: number, pending: Pending | undefined, extraFlags: string[] = []): void {
-    this.emit({
-      type: 'reply',
-      phase: pending ? this.commandPhase(pending.purpose) : this.eventPhase(),
-      tls: this.tlsActive,
-      code: reply.code,
-      ...(reply.enhanced ? { enhanced: reply.enhanced } : {}),
-      lines: reply.lines,
-      ...(reply.raw ? { raw: reply.raw } : {}),
-      elapsedMs: Math.max(0, Math.round(now - (pending?.sentAt ?? now))),
-      flags: [...reply.flags, ...extraFlags],
-      ...(pending?.vector ? { vector: pending.vector } : {}),
-    }, now);
+    this.emit(
+      {
+        type: 'reply',
+        phase: pending ? this.commandPhase(pending.purpose) : this.eventPhase(),
+        tls: this.tlsActive,
+        code: reply.code,
+        ...(reply.enhanced ? { enhanced: reply.enhanced } : {}),
+        lines: reply.lines,
+        ...(reply.raw ? { raw: reply.raw } : {}),
+        elapsedMs: Math.max(0, Math.round(now - (pending?.sentAt ?? now))),
+        flags: [...reply.flags, ...extraFlags],
+        ...(pending?.vector ? { vector: pending.vector } : {}),
+      },
+      now,
+    );
   }
 }
 
 export function replyText(reply: ParsedReply): string {
-  return reply.texts.map((t) => t.replace(/^[245]\.\d{1,3}\.\d{1,3}(\s+|$)/, '')).join(' ').trim();
+  return reply.texts
+    .map((t) => t.replace(/^[245]\.\d{1,3}\.\d{1,3}(\s+|$)/, ''))
+    .join(' ')
+    .trim();
 }
 
 /** "30 s", "1.5 s" or "500 ms". */
@@ -154,4 +184,3 @@ export function duration(ms: number): string {
 export function fitsCommandLine(mailFrom: string, rcptTo: string): boolean {
   return 'MAIL FROM:'.length + mailFrom.length + 2 <= cmd.MAX_COMMAND_LINE_OCTETS && 'RCPT TO:'.length + rcptTo.length + 2 <= cmd.MAX_COMMAND_LINE_OCTETS;
 }
-

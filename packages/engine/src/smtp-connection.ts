@@ -29,10 +29,14 @@ import { SNIFF_TEXT, tlsSniffDelayMs, usesImplicitTls, type TlsSniffState } from
 export function connectFailureText(code: string, address: string, port: number, message: string): string {
   const where = address.includes(':') ? `[${address}] port ${port}` : `${address} port ${port}`;
   switch (code) {
-    case 'connect-refused': return `Nothing is listening on ${where}: the connection was refused.`;
-    case 'connect-timeout': return message;
-    case 'source-address-unavailable': return `The source address we were told to use is not an address of this machine, so no connection to ${where} could be opened.`;
-    case 'tls-failed': return `The TLS handshake with ${where} failed (${message}).`;
+    case 'connect-refused':
+      return `Nothing is listening on ${where}: the connection was refused.`;
+    case 'connect-timeout':
+      return message;
+    case 'source-address-unavailable':
+      return `The source address we were told to use is not an address of this machine, so no connection to ${where} could be opened.`;
+    case 'tls-failed':
+      return `The TLS handshake with ${where} failed (${message}).`;
     default:
       if (/EHOSTUNREACH|ENETUNREACH/.test(message)) return `There is no route from this machine to ${where}.`;
       return `No connection to ${where} could be opened (${message}).`;
@@ -233,9 +237,10 @@ export abstract class SmtpConnection extends SessionBase {
         this.target = this.options.targets[this.targetIndex] as EngineTarget;
         return this.connect(now);
       }
-      this.failure ??= unreachable === 'inconclusive'
-        ? { verdict: 'inconclusive', reason: inconclusiveReason, text: why }
-        : { verdict: 'unreachable', reason: unreachable, text: why, ...(this.connectTimedOutOn25 ? { port25TimedOut: true } : {}) };
+      this.failure ??=
+        unreachable === 'inconclusive'
+          ? { verdict: 'inconclusive', reason: inconclusiveReason, text: why }
+          : { verdict: 'unreachable', reason: unreachable, text: why, ...(this.connectTimedOutOn25 ? { port25TimedOut: true } : {}) };
       this.abortRemaining('not-run', why, now);
       return this.finish(now);
     }
@@ -265,7 +270,11 @@ export abstract class SmtpConnection extends SessionBase {
         return this.stop('probe-deadline', `The whole-probe deadline (${duration(this.options.probeDeadlineMs)}) passed.`, now);
       case 'connect':
         if (this.phase !== 'connecting') return;
-        return this.onConnectFailed('connect-timeout', `No TCP connection within ${duration(this.options.connectTimeoutMs)}; outbound port ${this.options.port} may be blocked by your provider or network.`, now);
+        return this.onConnectFailed(
+          'connect-timeout',
+          `No TCP connection within ${duration(this.options.connectTimeoutMs)}; outbound port ${this.options.port} may be blocked by your provider or network.`,
+          now,
+        );
       case 'tls':
         if (this.phase !== 'tls-handshake') return;
         this.error('tls-timeout', 'server', 'The TLS handshake did not finish in time.', now);
@@ -340,11 +349,15 @@ export abstract class SmtpConnection extends SessionBase {
     return phase === 'idle' || phase === 'done' || phase === 'tls-handshake';
   }
 
-
   private unsolicited(reply: ParsedReply, now: number): void {
     // A flood of stray replies would otherwise become a flood of stored events.
     if (++this.unsolicitedOnConnection > MAX_UNSOLICITED) {
-      return this.protocolViolation('unsolicited-data', `The server kept sending replies nobody asked for (more than ${MAX_UNSOLICITED}); the session was ended.`, now, encodeBase64(encodeText(reply.lines.join('\r\n')).subarray(0, 256)));
+      return this.protocolViolation(
+        'unsolicited-data',
+        `The server kept sending replies nobody asked for (more than ${MAX_UNSOLICITED}); the session was ended.`,
+        now,
+        encodeBase64(encodeText(reply.lines.join('\r\n')).subarray(0, 256)),
+      );
     }
     this.replyEvent(reply, now, undefined, ['unsolicited']);
     this.error('unsolicited-data', 'server', 'The server sent a reply nobody asked for; it was recorded and not taken as the answer to any command.', now);
@@ -376,12 +389,18 @@ export abstract class SmtpConnection extends SessionBase {
     const judged: JudgedReply = { code: reply.code, enhanced: reply.enhanced, text: replyText(reply) };
     if (reply.code === 421 && pending.purpose !== 'quit') return this.onServiceUnavailable(judged, now);
     switch (pending.purpose) {
-      case 'greeting': return this.onGreeting(reply, judged, now);
-      case 'ehlo': return this.onEhlo(reply, judged, now);
-      case 'helo': return this.onHelo(reply, judged, now);
-      case 'starttls': return this.onStartTlsReply(judged, now, restOfChunk);
-      case 'quit': return this.afterQuitDone(now);
-      default: return this.onTransactionReply(pending.purpose, judged, now);
+      case 'greeting':
+        return this.onGreeting(reply, judged, now);
+      case 'ehlo':
+        return this.onEhlo(reply, judged, now);
+      case 'helo':
+        return this.onHelo(reply, judged, now);
+      case 'starttls':
+        return this.onStartTlsReply(judged, now, restOfChunk);
+      case 'quit':
+        return this.afterQuitDone(now);
+      default:
+        return this.onTransactionReply(pending.purpose, judged, now);
     }
   }
 
@@ -411,7 +430,12 @@ export abstract class SmtpConnection extends SessionBase {
       return this.sendEhlo(now);
     }
     const noService = reply.code === 554 || reply.code === 521;
-    this.error(noService ? 'no-service' : 'unexpected-greeting', 'server', noService ? `The server greeted with ${reply.code}: it offers no SMTP service to us.` : `The greeting was ${reply.code}, not 220.`, now);
+    this.error(
+      noService ? 'no-service' : 'unexpected-greeting',
+      'server',
+      noService ? `The server greeted with ${reply.code}: it offers no SMTP service to us.` : `The greeting was ${reply.code}, not 220.`,
+      now,
+    );
     this.attempt(noService ? 'no-service' : 'unexpected-greeting');
     if (!this.established && this.targetIndex + 1 >= this.options.targets.length) {
       this.failure ??= { verdict: 'unreachable', reason: 'no-service', text: `The server greeted with ${reply.code} ${judged.text}: no SMTP service for us.` };
@@ -493,9 +517,17 @@ export abstract class SmtpConnection extends SessionBase {
       // The client twin of CVE-2011-0411: plaintext queued behind the 220 would be read as if it came over TLS.
       const parsed = restOfChunk.map((r) => `${r.lines.join('\r\n')}\r\n`).join('');
       const injected = concatBytes(encodeText(parsed), this.reader.discardBuffered());
-      this.error('starttls-injection', 'server', 'Bytes followed the 220 to STARTTLS before the TLS handshake: a plaintext injection attempt; the session was aborted.', now, encodeBase64(injected.subarray(0, 256)));
+      this.error(
+        'starttls-injection',
+        'server',
+        'Bytes followed the 220 to STARTTLS before the TLS handshake: a plaintext injection attempt; the session was aborted.',
+        now,
+        encodeBase64(injected.subarray(0, 256)),
+      );
       this.dropConnection();
-      this.failure ??= this.testsBegun ? undefined : { verdict: 'inconclusive', reason: 'starttls-unavailable', text: 'The server injected plaintext after its STARTTLS reply; the session was aborted.' };
+      this.failure ??= this.testsBegun
+        ? undefined
+        : { verdict: 'inconclusive', reason: 'starttls-unavailable', text: 'The server injected plaintext after its STARTTLS reply; the session was aborted.' };
       this.requeueCurrent('starttls-unavailable', 'STARTTLS injection', now);
       this.abortRemaining('starttls-unavailable', 'The session was aborted after a STARTTLS injection attempt.', now);
       return this.finish(now);
@@ -564,5 +596,4 @@ export abstract class SmtpConnection extends SessionBase {
     if (after === 'next-target') return this.connectionUnusable('No SMTP service.', now, 'no-service');
     this.finish(now);
   }
-
 }

@@ -6,7 +6,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { REASON_CODES, isErrorCode } from '@relayprobe/contracts';
 
 const srcDir = new URL('../src/', import.meta.url);
-const source = readdirSync(srcDir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(new URL(f, srcDir), 'utf8')).join('\n');
+const source = readdirSync(srcDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(new URL(f, srcDir), 'utf8'))
+  .join('\n');
 
 test('every this.error(code) in the engine is a registered error code', () => {
   const codes = new Set([...source.matchAll(/this\.error\('([a-z0-9-]+)'/g)].map((m) => m[1] as string));
