@@ -19,8 +19,8 @@ export interface Attempt {
 
 export type AttemptVerdict =
   | { kind: 'result'; result: VectorResult }
-  /** MAIL refused: test the RCPT trick again with this plain sender. */
-  | { kind: 'retry-sender'; mailFrom: string }
+  /** MAIL refused: test the RCPT trick again with the plain sender (`retry`, the refusal recorded in it). */
+  | { kind: 'retry-sender'; retry: Attempt }
   /** The server wants STARTTLS before mail (RFC 3207 §4): upgrade, then run the test again. */
   | { kind: 'needs-starttls' }
   /** 421: the server is closing; the test did not complete. */
@@ -78,7 +78,10 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
     case 'domain-refused':
       return { kind: 'result', result: result(attempt, 'domain-refused', mail, judged.flags) };
     case 'refused':
-      if (attempt.stage === 'main' && attempt.mailFrom !== plainSender) return { kind: 'retry-sender', mailFrom: plainSender };
+      if (attempt.stage === 'main' && attempt.mailFrom !== plainSender) {
+        const refusedMail = { path: attempt.mailFrom, reply: summarize(mail) };
+        return { kind: 'retry-sender', retry: { ...attempt, stage: 'retry', mailFrom: plainSender, refusedMail, mailReply: undefined, rcptReply: undefined } };
+      }
       return { kind: 'result', result: result(attempt, 'sender-refused', mail, judged.flags) };
     case 'ok':
       break;

@@ -10,5 +10,4 @@ export * from './verdict.js';
 export * from './local-names.js';
 export * from './ehlo-reply.js';
 export * from './delivery-message.js';
-export * from './phases.js';
 export * from './implicit-tls-sniff.js';

@@ -147,3 +147,8 @@ function checkLength(name: string, line: string, maxWithCrlf: number): void {
     throw new UnsafeCommandError(name, `SMTP line is ${line.length + 2} octets with CRLF; RFC 5321 allows ${maxWithCrlf}`);
   }
 }
+
+/** Whether MAIL FROM and RCPT TO with these paths stay within RFC 5321's 512-octet command line. */
+export function fitsCommandLine(mailFrom: string, rcptTo: string): boolean {
+  return 'MAIL FROM:'.length + mailFrom.length + 2 <= MAX_COMMAND_LINE_OCTETS && 'RCPT TO:'.length + rcptTo.length + 2 <= MAX_COMMAND_LINE_OCTETS;
+}
