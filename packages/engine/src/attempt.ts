@@ -1,6 +1,6 @@
 // One attempt at a planned test: the RSET/MAIL/RCPT transaction and how its replies turn into a
 // vector result (RELAY-TESTS.md §3 "When MAIL is refused…" and §4). Pure functions over replies.
-import type { ReplySummary, VectorResult } from '@relayprobe/contracts';
+import type { ReplySummary, ResultFlag, VectorResult } from '@relayprobe/contracts';
 import { judgeMail, judgeRcpt, type JudgedReply } from './reply-judge.js';
 import type { PlannedTest } from './test-plan.js';
 
@@ -31,7 +31,7 @@ export function summarize(reply: JudgedReply): ReplySummary {
   return reply.enhanced ? { code: reply.code, enhanced: reply.enhanced, text: reply.text } : { code: reply.code, text: reply.text };
 }
 
-function result(attempt: Attempt, outcome: VectorResult['outcome'], reply: JudgedReply | undefined, flags: string[]): VectorResult {
+function result(attempt: Attempt, outcome: VectorResult['outcome'], reply: JudgedReply | undefined, flags: ResultFlag[]): VectorResult {
   const { test } = attempt;
   const control = test.vector.weight === 'control';
   const refusedMail = attempt.refusedMail;
@@ -95,6 +95,6 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
 }
 
 /** The result for a test whose transaction was cut off (connection lost, timeout, 421). */
-export function notCompletedResult(attempt: Attempt, flag: string, note: string): VectorResult {
+export function notCompletedResult(attempt: Attempt, flag: ResultFlag, note: string): VectorResult {
   return { ...result(attempt, 'not-completed', attempt.rcptReply ?? attempt.mailReply, [flag]), note };
 }

@@ -1,7 +1,7 @@
 // Judging one reply (RELAY-TESTS.md §4). Decisions rest on the complete reply: the basic code,
 // the RFC 3463 enhanced code when present, and known phrases — never on a code found as a
 // substring of raw bytes (Metasploit's /250/ and nmap's "530" anywhere both misjudge).
-import type { VectorOutcome } from '@relayprobe/contracts';
+import type { ResultFlag, VectorOutcome } from '@relayprobe/contracts';
 
 /** The parts of a complete reply that judging needs. */
 export interface JudgedReply {
@@ -48,8 +48,8 @@ const any = (phrases: RegExp[], text: string) => phrases.some((p) => p.test(text
 const detailOf = (enhanced: string | undefined) => enhanced?.split('.').slice(1).join('.');
 
 /** Reason flags a reply carries, whatever the command: greylisting, rate-limited, error-limit, blocklisted, helo-refused, sender-domain-refused. */
-export function causeFlags(reply: JudgedReply): string[] {
-  const flags: string[] = [];
+export function causeFlags(reply: JudgedReply): ResultFlag[] {
+  const flags: ResultFlag[] = [];
   if (reply.code >= 400 && reply.code < 500 && any(GREYLIST_PHRASES, reply.text)) flags.push('greylisting');
   if (any(RATE_PHRASES, reply.text) && !any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('rate-limited');
   if (any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('error-limit');
@@ -85,7 +85,7 @@ function isDomainRefusal(reply: JudgedReply): boolean {
 
 export interface RcptJudgement {
   outcome: VectorOutcome;
-  flags: string[];
+  flags: ResultFlag[];
 }
 
 /** Judge the reply to RCPT TO (RELAY-TESTS.md §4's table, top row first). */
@@ -112,9 +112,9 @@ export type MailJudgement =
   | { kind: 'closing' } // 421
   | { kind: 'starttls-required' }
   | { kind: 'auth-required' }
-  | { kind: 'deferred'; flags: string[] }
-  | { kind: 'domain-refused'; flags: string[] } // our sender's domain (the test domain) refused
-  | { kind: 'refused'; flags: string[] };
+  | { kind: 'deferred'; flags: ResultFlag[] }
+  | { kind: 'domain-refused'; flags: ResultFlag[] } // our sender's domain (the test domain) refused
+  | { kind: 'refused'; flags: ResultFlag[] };
 
 /** Judge the reply to MAIL FROM. */
 export function judgeMail(reply: JudgedReply): MailJudgement {

@@ -3,9 +3,12 @@
 import type { ReasonCode, ResultFlag } from '@relayprobe/contracts';
 import type { SessionFailure } from './verdict.js';
 
+/** The flag of tests a session could not run or complete: a result flag that is also a cause the verdict names (verdict.ts). */
+export type CauseFlag = Extract<ResultFlag, ReasonCode>;
+
 /** The tests left get this flag and note (not-run). */
 export interface Abort {
-  flag: ResultFlag;
+  flag: CauseFlag;
   note: string;
 }
 
@@ -16,14 +19,14 @@ export interface Abort {
  */
 export interface Stop {
   failure?: SessionFailure | undefined;
-  requeue?: { flag: ResultFlag; why: string } | undefined;
+  requeue?: { flag: CauseFlag; why: string } | undefined;
   abort: Abort;
 }
 
 /** How a connection ends, as the dialogue (smtp-dialogue.ts) decides it; the lifecycle (smtp-connection.ts) carries it out. */
 export type Ending =
   /** The connection is gone or useless: next address, reconnect, or the end (`failure` when no session was had). */
-  | { end: 'lost'; why: string; failure: SessionFailure; flag?: ResultFlag }
+  | { end: 'lost'; why: string; failure: SessionFailure; flag?: CauseFlag }
   /** The probe stops. */
   | { end: 'stop'; stop: Stop }
   /** TLS was wanted and cannot be had on this connection. */

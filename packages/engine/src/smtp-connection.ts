@@ -8,13 +8,13 @@
 //   recorded, never taken as the answer to a later command (RFC 2920 §3).
 // - A connection is dropped in one place (drop()), which hands back the attempt that was on it;
 //   the probe stops in one place (end(), then finish()).
-import type { ResultFlag, SessionFacts, TlsDetails } from '@relayprobe/contracts';
+import type { SessionFacts, TlsDetails } from '@relayprobe/contracts';
 import type { EngineInput, EngineOptions, TimerName } from './engine-io.js';
 import type { EngineOutput } from './engine-output.js';
 import type { Attempt } from './attempt.js';
 import { connectFailed, connectTimeoutText, type ConnectFailureCode } from './connect-failure.js';
 import { SNIFF_TEXT, TlsSniff, usesImplicitTls } from './implicit-tls-sniff.js';
-import { inconclusive, type Ending, type Stop } from './session-end.js';
+import { inconclusive, type CauseFlag, type Ending, type Stop } from './session-end.js';
 import { SessionRecord } from './session-facts.js';
 import { attemptOf, SessionMachine } from './session-state.js';
 import { SmtpDialogue } from './smtp-dialogue.js';
@@ -232,7 +232,7 @@ export class SmtpConnection {
   }
 
   /** The connection is gone or useless. Before any session: the next address, or the end with `failure`. After: the test in flight goes back (once, else it gets `flag`), and a reconnect while tests remain. */
-  private lost(why: string, now: number, failure: SessionFailure, flag: ResultFlag = 'connection-lost'): void {
+  private lost(why: string, now: number, failure: SessionFailure, flag: CauseFlag = 'connection-lost'): void {
     const attempt = this.drop();
     if (!this.targets.hasSession) {
       if (!this.targets.hasNext) return this.end({ failure, abort: { flag: 'not-run', note: why } }, now);

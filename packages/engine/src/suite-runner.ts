@@ -3,7 +3,7 @@
 // (smtp-connection.ts) asks it what to do and carries out the step it returns.
 //
 // Invariant: every planned test ends with exactly one result, "not-run" included.
-import { tlsProblems, type DeliveryResult, type ResultFlag, type SessionFacts, type TlsDetails, type VectorResult, type Verdict } from '@relayprobe/contracts';
+import { tlsProblems, type DeliveryResult, type SessionFacts, type TlsDetails, type VectorResult, type Verdict } from '@relayprobe/contracts';
 import type { EngineOptions, EngineTarget } from './engine-io.js';
 import type { EngineOutput } from './engine-output.js';
 import { evaluateAttempt, notCompletedResult, type Attempt } from './attempt.js';
@@ -11,6 +11,7 @@ import { DeliveryStage, type DeliveryStep } from './delivery-stage.js';
 import { greylisted, greylistWaitMs } from './greylist.js';
 import { addressLiteral } from './relay-vectors.js';
 import type { JudgedReply } from './reply-judge.js';
+import type { CauseFlag } from './session-end.js';
 import { attemptPhase, type QuitThen } from './session-state.js';
 import { fitsCommandLine } from './smtp-commands.js';
 import { buildPlan, notRunResult, type PlannedTest } from './test-plan.js';
@@ -120,7 +121,7 @@ export class SuiteRunner {
   }
 
   /** The connection went with this attempt on the wire: its test goes back in the queue once, else is not completed. */
-  requeue(attempt: Attempt | undefined, flag: ResultFlag, why: string, now: number): void {
+  requeue(attempt: Attempt | undefined, flag: CauseFlag, why: string, now: number): void {
     if (!attempt) return;
     if (attempt.kind === 'delivery') return this.delivery.lost(attempt, now);
     if (attempt.test.attempts < 2) this.queue.unshift(attempt.test);
@@ -128,7 +129,7 @@ export class SuiteRunner {
   }
 
   /** Every test without a result gets one: not-run, with this flag and note. */
-  abortRemaining(flag: ResultFlag, note: string, now: number): void {
+  abortRemaining(flag: CauseFlag, note: string, now: number): void {
     for (const test of this.queue.splice(0)) this.record(notRunResult(test, flag, note), now);
   }
 

@@ -3,8 +3,9 @@
 // session, a failure moves on to the next; once one has, the probe stays with it and reconnects
 // there. Every connection counts against the budget, the implicit TLS check's included, and
 // reconnects that settle no test stop the probe (the server will not let the suite finish).
-import type { ReasonCode, ResultFlag } from '@relayprobe/contracts';
+import type { ReasonCode } from '@relayprobe/contracts';
 import type { EngineOptions, EngineTarget } from './engine-io.js';
+import type { CauseFlag } from './session-end.js';
 import type { SessionFailure } from './verdict.js';
 
 /** Connections allowed in all (reconnects included) when the options do not say. */
@@ -15,7 +16,7 @@ const MAX_STALLS = 3;
 /** Why no further connection is opened: the error's text, and the flag and note of the tests left. */
 export interface NoConnection {
   text: string;
-  flag: ResultFlag;
+  flag: CauseFlag;
   note: string;
 }
 

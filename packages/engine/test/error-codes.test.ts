@@ -1,14 +1,18 @@
 // Every code the engine emits is a registered one (HOUSE-STYLE rule 7): a typo would reach users as
 // an undocumented code. The types guarantee it where a code is written: EngineOutput.error takes an
-// ErrorCode (its side comes from the registry) and a failure a ReasonCode. typeChecks() below is
-// never run: `tsc -p tsconfig.test.json` (the engine's typecheck) fails if either accepts a code
-// the registries do not hold. At run time, where types cannot look (codes the engine computes),
-// the tests check the reader's errors and every code in the events of real sessions.
+// ErrorCode (its side comes from the registry), a failure a ReasonCode, a result a ResultFlag, the
+// tests a session could not run or complete a CauseFlag (a result flag the verdict also names), and
+// the reader declares its codes and flags as members of the registries. typeChecks() below is never
+// run: `tsc -p tsconfig.test.json` (the engine's typecheck) fails if any of them accepts a code the
+// registries do not hold. At run time, where types cannot look (codes the engine computes), the
+// tests check the reader's errors and every code in the events of real sessions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REASON_CODES, REPLY_FLAGS, errorSide, isErrorCode, isResultFlag, type ProbeEvent } from '@relayprobe/contracts';
 import { EngineOutput } from '../src/engine-output.js';
-import { ReplyReader } from '../src/reply-reader.js';
+import { ReplyReader, type ReaderErrorCode, type ReaderFlag } from '../src/reply-reader.js';
+import type { Abort } from '../src/session-end.js';
+import { notRunResult } from '../src/test-plan.js';
 import { Transcript } from '../src/transcript.js';
 import type { SessionFailure } from '../src/verdict.js';
 import { acceptAll, greylisting, openRelay, postfixClosed } from './peer-policies.js';
@@ -20,6 +24,14 @@ export function typeChecks(out: EngineOutput): unknown[] {
     out.error('no-such-error', 'text', 0, { phase: 'idle' }),
     // @ts-expect-error: not a registered reason code
     ((failure: SessionFailure) => failure)({ verdict: 'inconclusive', reason: 'no-such-reason', text: '' }),
+    // @ts-expect-error: not a registered result flag
+    notRunResult(undefined as never, 'no-such-flag', ''),
+    // @ts-expect-error: a result flag, but not a cause the verdict names
+    ((abort: Abort) => abort)({ flag: 'unexpected-code', note: '' }),
+    // @ts-expect-error: not a registered error code
+    ((code: ReaderErrorCode) => code)('no-such-reader-error'),
+    // @ts-expect-error: not a registered reply flag
+    ((flag: ReaderFlag) => flag)('no-such-reply-flag'),
   ];
 }
 
