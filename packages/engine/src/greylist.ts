@@ -6,7 +6,7 @@
 import type { VectorResult } from '@relayprobe/contracts';
 
 /** Added to an announced delay: greylisters compare with ">", and clocks differ by a second. */
-export const GREYLIST_MARGIN_MS = 1000;
+const GREYLIST_MARGIN_MS = 1000;
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000 };
 

@@ -29,7 +29,7 @@ import type { Targets } from './targets.js';
 import { duration } from './transcript.js';
 
 /** The port where --tls auto speaks TLS from the first byte without being told (RFC 8314 §7.3). */
-export const IMPLICIT_TLS_PORT = 465;
+const IMPLICIT_TLS_PORT = 465;
 
 /** How long a plain connection may go without one byte of greeting before --tls auto checks for implicit TLS. */
 export const TLS_SNIFF_DELAY_MS = 3000;
@@ -46,7 +46,7 @@ export type TlsSniffState = 'unused' | 'armed' | 'trying' | 'failed' | 'detected
  * port 465 is implicit TLS already, or `tlsSniffMs` is 0). Never more than half the reply
  * timeout, so the TLS attempt has time to finish before the greeting deadline ends the wait.
  */
-export function tlsSniffDelayMs(options: Pick<EngineOptions, 'tls' | 'port' | 'replyTimeoutMs' | 'tlsSniffMs'>): number | undefined {
+function tlsSniffDelayMs(options: Pick<EngineOptions, 'tls' | 'port' | 'replyTimeoutMs' | 'tlsSniffMs'>): number | undefined {
   if (options.tls !== 'auto' || options.port === IMPLICIT_TLS_PORT) return undefined;
   const wanted = options.tlsSniffMs ?? TLS_SNIFF_DELAY_MS;
   if (!(wanted > 0)) return undefined;

@@ -60,7 +60,7 @@ export function causeFlags(reply: JudgedReply): ResultFlag[] {
 }
 
 /** A 530 or 5.7.x/"STARTTLS" reply meaning "upgrade to TLS first" (RFC 3207 §4), which is not "auth required". */
-export function demandsStartTls(reply: JudgedReply): boolean {
+function demandsStartTls(reply: JudgedReply): boolean {
   return (reply.code === 530 || reply.code === 554 || reply.code === 550) && any(STARTTLS_PHRASES, reply.text) && !any(AUTH_PHRASES, reply.text);
 }
 

@@ -20,9 +20,9 @@ export type SmtpVerb = 'EHLO' | 'HELO' | 'MAIL' | 'RCPT' | 'RSET' | 'DATA' | 'QU
 export type SmtpCommand = { readonly verb: SmtpVerb; readonly line: string };
 
 /** RFC 5321 §4.5.3.1.4. */
-export const MAX_COMMAND_LINE_OCTETS = 512;
+const MAX_COMMAND_LINE_OCTETS = 512;
 /** RFC 5321 §4.5.3.1.6. */
-export const MAX_TEXT_LINE_OCTETS = 1000;
+const MAX_TEXT_LINE_OCTETS = 1000;
 
 /** A builder was handed a value that must never reach the wire. */
 export class UnsafeCommandError extends Error {

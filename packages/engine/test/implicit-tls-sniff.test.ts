@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { InfoEvent } from '@relayprobe/contracts';
 import { defaultOptions, PEER_TLS, runAgainst, type PeerPolicy, type Run } from './scripted-peer.js';
 import { postfixClosed } from './peer-policies.js';
-import { ProbeSession, TLS_SNIFF_DELAY_MS, Transcript, type EngineAction, type EngineOptions } from '../src/index.js';
+import { ProbeSession, Transcript, type EngineAction, type EngineOptions } from '../src/index.js';
+import { TLS_SNIFF_DELAY_MS } from '../src/implicit-tls-sniff.js';
 
 const PORT = 2465;
 const REPLY_TIMEOUT_MS = 30_000;

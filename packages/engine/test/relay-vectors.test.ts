@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CONTROLS, RELAY_VECTORS, SUITE_VECTORS, fillTemplate, usesLocalName } from '../src/index.js';
+import { CONTROLS, RELAY_VECTORS, SUITE_VECTORS, fillTemplate, usesLocalName } from '../src/relay-vectors.js';
 
 const doc = readFileSync(new URL('../../../docs/relay-vectors.md', import.meta.url), 'utf8');
 const rows = doc
