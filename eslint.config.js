@@ -34,18 +34,6 @@ const ENGINE_NO_CLOCK_PROPERTIES = [
   { object: 'performance', property: 'now', message: NO_CLOCK },
 ];
 
-// TEMPORARY: removed after the issue-8 merges. Violations in files that other engineers are
-// rewriting or splitting right now (packages/engine/src, apps/server/src/probes and storage,
-// apps/web/src/store and features/result): fixing them here would only conflict with that work.
-// Each entry is one rule switched off for exactly these files; nothing else is exempt.
-const LINT_PENDING = [
-  // Over 300 lines; being split.
-  { rule: 'max-lines', files: ['packages/engine/src/smtp-connection.ts', 'packages/engine/src/probe-session.ts'] },
-  // ProbeSession extends SmtpConnection extends SessionBase; the engine rewrite removes the chain.
-  // Only the class rule is lifted here: the clock rule still applies to these files.
-  { rule: 'no-restricted-syntax', files: ['packages/engine/src/smtp-connection.ts', 'packages/engine/src/probe-session.ts'], keep: ['error', ...ENGINE_NO_CLOCK] },
-];
-
 export default defineConfig(
   globalIgnores(['**/node_modules/', '**/dist/', '.turbo/', 'data/', 'test-results/', 'playwright-report/', 'bench/out/']),
 
@@ -90,6 +78,4 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
-
-  ...LINT_PENDING.map(({ rule, files, keep }) => ({ files, rules: { [rule]: keep ?? 'off' } })),
 );

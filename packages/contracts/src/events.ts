@@ -8,6 +8,7 @@
 // (see display-text.ts).
 import { Type, type Static } from '@sinclair/typebox';
 import { VectorResult, DeliveryResult, Verdict, Resolution } from './results.js';
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /** Which part of the probe an event belongs to. */
 export const Phase = Type.Union(
@@ -99,7 +100,7 @@ export const ErrorEvent = Type.Object({
   type: Type.Literal('error'),
   phase: Phase,
   /** A code from the error registry (error-codes.ts). */
-  code: Type.String(),
+  code: Type.Union((Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => Type.Literal(code))),
   /** Whose fault: ours (configuration, policy, deadline) or the server's (protocol, network). */
   side: Type.Union([Type.Literal('ours'), Type.Literal('server')]),
   text: Type.String(),

@@ -9,7 +9,7 @@ export { DeliveryResult, Reason, ReplySummary, Resolution, ResolvedAddress, Vect
 export { ProbeStatus, RESULT_SCHEMA_VERSION, ResultDocument, ServerResult } from './result-document.js';
 export { ERROR_CODES, errorSide, isErrorCode, type ErrorCode } from './error-codes.js';
 export { REASON_CODES, type ReasonCode } from './reason-codes.js';
-export { REPLY_FLAGS, RESULT_FLAGS } from './flag-codes.js';
+export { REPLY_FLAGS, RESULT_FLAGS, isResultFlag, type ReplyFlag, type ResultFlag } from './flag-codes.js';
 export { escapeForDisplay, isDisplaySafe } from './display-text.js';
 export { explainEnhancedStatus } from './enhanced-status.js';
 export { matchesSchema, schemaErrors } from './validators.js';
@@ -38,7 +38,7 @@ export { EMPTY_RESULT_VIEW, documentFields, foldEvent, foldEvents, serverEvents,
 export { CONTROL_COUNT, SUITE_SIZES } from './suite-sizes.js';
 export { formatIPv6, parseIPv4, parseIPv6, parseIpAddress } from './ip-address-text.js';
 export { checkHostName } from './host-name.js';
-export { validateDomain, validateHeloName } from './smtp-syntax.js';
+export { validateDomain, validateHeloName, validateMailbox } from './smtp-syntax.js';
 export { MAX_TARGET_LENGTH, parseTarget, type TargetInput } from './target-grammar.js';
 export { parsePort, readTarget, recipientRefusal } from './probe-input.js';
 

@@ -2,6 +2,7 @@
 // optional delivery stage and the verdict. Judging rules: RELAY-TESTS.md §4 and §5.
 import { Type, type Static } from '@sinclair/typebox';
 import { DELIVERY_OUTCOMES, VECTOR_OUTCOMES, VERDICT_CODES } from './result-codes.js';
+import { RESULT_FLAGS, type ResultFlag } from './flag-codes.js';
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -37,8 +38,8 @@ export const VectorResult = Type.Object({
   senderRetry: Type.Optional(
     Type.Object({ refusedMailFrom: Type.String(), mailReply: ReplySummary, retryMailFrom: Type.String() }),
   ),
-  /** Extra detail: 252-at-RCPT, greylisting, error-limit, ... (reason codes). */
-  flags: Type.Array(Type.String()),
+  /** Extra detail: 252-at-RCPT, greylisting, error-limit, ... (the registry's result flags, flag-codes.ts). */
+  flags: Type.Array(lit(Object.keys(RESULT_FLAGS) as ResultFlag[])),
   /** Why it was not run or not completed, in words. */
   note: Type.Optional(Type.String()),
   /** For controls: whether the server answered as a discriminating server should. */

@@ -71,7 +71,7 @@ export function validateHeloName(name: string): string | null {
 }
 
 /** null when `literal` is "[IPv4]" or "[IPv6:...]" (RFC 5321 §4.1.3). */
-export function validateAddressLiteral(literal: string): string | null {
+function validateAddressLiteral(literal: string): string | null {
   if (!literal.startsWith('[') || !literal.endsWith(']')) return 'The address literal must be enclosed in square brackets.';
   const inner = literal.slice(1, -1);
   if (/^IPv6:/i.test(inner)) {

@@ -56,7 +56,7 @@ function describeResolution(r: Resolution): string[] {
 const escape = (text: string) => escapeForDisplay(text);
 
 /** "2. mx2.example.com (192.0.2.7, MX 20)": a server of a domain test in a line of text. */
-export function describeServer(server: PlannedServer): string {
+function describeServer(server: PlannedServer): string {
   return `${server.server}. ${escape(server.host)} (${server.address ?? 'no address'}, MX ${server.preference})`;
 }
 

@@ -1,6 +1,6 @@
 // One attempt at a planned test: the RSET/MAIL/RCPT transaction and how its replies turn into a
 // vector result (RELAY-TESTS.md §3 "When MAIL is refused…" and §4). Pure functions over replies.
-import type { ReplySummary, VectorResult } from '@relayprobe/contracts';
+import type { ReplySummary, ResultFlag, VectorResult } from '@relayprobe/contracts';
 import { judgeMail, judgeRcpt, type JudgedReply } from './reply-judge.js';
 import type { PlannedTest } from './test-plan.js';
 
@@ -19,8 +19,8 @@ export interface Attempt {
 
 export type AttemptVerdict =
   | { kind: 'result'; result: VectorResult }
-  /** MAIL refused: test the RCPT trick again with this plain sender. */
-  | { kind: 'retry-sender'; mailFrom: string }
+  /** MAIL refused: test the RCPT trick again with the plain sender (`retry`, the refusal recorded in it). */
+  | { kind: 'retry-sender'; retry: Attempt }
   /** The server wants STARTTLS before mail (RFC 3207 §4): upgrade, then run the test again. */
   | { kind: 'needs-starttls' }
   /** 421: the server is closing; the test did not complete. */
@@ -31,7 +31,7 @@ export function summarize(reply: JudgedReply): ReplySummary {
   return reply.enhanced ? { code: reply.code, enhanced: reply.enhanced, text: reply.text } : { code: reply.code, text: reply.text };
 }
 
-function result(attempt: Attempt, outcome: VectorResult['outcome'], reply: JudgedReply | undefined, flags: string[]): VectorResult {
+function result(attempt: Attempt, outcome: VectorResult['outcome'], reply: JudgedReply | undefined, flags: ResultFlag[]): VectorResult {
   const { test } = attempt;
   const control = test.vector.weight === 'control';
   const refusedMail = attempt.refusedMail;
@@ -69,8 +69,8 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
     case 'starttls-required':
       return canStartTls
         ? { kind: 'needs-starttls' }
-        // The command ran and was answered: "denied" (until TLS), never "not run" with a reply.
-        : { kind: 'result', result: { ...result(attempt, 'denied', mail, ['starttls-required', 'starttls-unavailable']), note: 'The server requires STARTTLS before mail; run with --tls auto.' } };
+        : // The command ran and was answered: "denied" (until TLS), never "not run" with a reply.
+          { kind: 'result', result: { ...result(attempt, 'denied', mail, ['starttls-required', 'starttls-unavailable']), note: 'The server requires STARTTLS before mail; run with --tls auto.' } };
     case 'auth-required':
       return { kind: 'result', result: result(attempt, 'auth-required', mail, []) };
     case 'deferred':
@@ -78,7 +78,10 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
     case 'domain-refused':
       return { kind: 'result', result: result(attempt, 'domain-refused', mail, judged.flags) };
     case 'refused':
-      if (attempt.stage === 'main' && attempt.mailFrom !== plainSender) return { kind: 'retry-sender', mailFrom: plainSender };
+      if (attempt.stage === 'main' && attempt.mailFrom !== plainSender) {
+        const refusedMail = { path: attempt.mailFrom, reply: summarize(mail) };
+        return { kind: 'retry-sender', retry: { ...attempt, stage: 'retry', mailFrom: plainSender, refusedMail, mailReply: undefined, rcptReply: undefined } };
+      }
       return { kind: 'result', result: result(attempt, 'sender-refused', mail, judged.flags) };
     case 'ok':
       break;
@@ -92,6 +95,6 @@ export function evaluateAttempt(attempt: Attempt, plainSender: string, canStartT
 }
 
 /** The result for a test whose transaction was cut off (connection lost, timeout, 421). */
-export function notCompletedResult(attempt: Attempt, flag: string, note: string): VectorResult {
+export function notCompletedResult(attempt: Attempt, flag: ResultFlag, note: string): VectorResult {
   return { ...result(attempt, 'not-completed', attempt.rcptReply ?? attempt.mailReply, [flag]), note };
 }

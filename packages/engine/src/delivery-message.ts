@@ -7,7 +7,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** RFC 5322 §3.3 date-time in UTC: "Sun, 29 Nov 2026 04:20:53 +0000". */
-export function rfc5322Date(epochMs: number): string {
+function rfc5322Date(epochMs: number): string {
   const d = new Date(epochMs);
   return `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }

@@ -6,7 +6,7 @@
 import type { VectorResult } from '@relayprobe/contracts';
 
 /** Added to an announced delay: greylisters compare with ">", and clocks differ by a second. */
-export const GREYLIST_MARGIN_MS = 1000;
+const GREYLIST_MARGIN_MS = 1000;
 
 const UNITS: Record<string, number> = { s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000 };
 
@@ -18,8 +18,7 @@ export function announcedDelayMs(text: string): number | undefined {
 }
 
 /** The tests a greylister deferred. */
-export const greylisted = (results: Iterable<VectorResult>): VectorResult[] =>
-  [...results].filter((r) => r.outcome === 'deferred' && r.flags.includes('greylisting'));
+export const greylisted = (results: Iterable<VectorResult>): VectorResult[] => [...results].filter((r) => r.outcome === 'deferred' && r.flags.includes('greylisting'));
 
 /** How long to wait before the retry: the longest announced delay plus a margin, never more than the bound. */
 export function greylistWaitMs(deferred: readonly VectorResult[], boundMs: number): number {

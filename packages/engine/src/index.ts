@@ -1,14 +1,7 @@
-export * from './engine-io.js';
-export * from './probe-session.js';
-export * from './transcript.js';
-export * from './reply-reader.js';
-export * from './smtp-commands.js';
-export * from './relay-vectors.js';
-export * from './test-plan.js';
-export * from './reply-judge.js';
-export * from './verdict.js';
-export * from './local-names.js';
-export * from './ehlo-reply.js';
-export * from './delivery-message.js';
-export * from './phases.js';
-export * from './implicit-tls-sniff.js';
+// The engine's public surface: what the adapter (packages/probe) and the benchmarks use. Tests
+// inside the engine import its other modules by relative path.
+export { ProbeSession, type EngineResult } from './probe-session.js';
+export type { EngineAction, EngineInput, EngineOptions, EngineTarget, TimerName } from './engine-io.js';
+export { Transcript } from './transcript.js';
+export { decideVerdict, type SessionFailure, type VerdictInput } from './verdict.js';
+export { ReplyReader, type ReaderLimits } from './reply-reader.js';

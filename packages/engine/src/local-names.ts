@@ -7,7 +7,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const NUMERIC_TLD = /^[0-9]+$/;
 
 /** True when `token` looks like a fully qualified host name: LDH labels, a dot, a non-numeric TLD. */
-export function looksLikeHostName(token: string): boolean {
+function looksLikeHostName(token: string): boolean {
   const name = token.toLowerCase().replace(/\.$/, '');
   if (name.length === 0 || name.length > 253) return false;
   const labels = name.split('.');

@@ -24,15 +24,7 @@ export interface RelayVector {
   readonly seenIn: string;
 }
 
-const v = (
-  id: string,
-  mailFrom: string,
-  rcptTo: string,
-  name: string,
-  weight: VectorWeight,
-  seenIn: string,
-  trick = name,
-): RelayVector => ({ id, name, trick, weight, mailFrom, rcptTo, seenIn });
+const v = (id: string, mailFrom: string, rcptTo: string, name: string, weight: VectorWeight, seenIn: string, trick = name): RelayVector => ({ id, name, trick, weight, mailFrom, rcptTo, seenIn });
 
 /** R01..R23 in table order. */
 export const RELAY_VECTORS: readonly RelayVector[] = [
@@ -63,12 +55,25 @@ export const RELAY_VECTORS: readonly RelayVector[] = [
 
 /** C1..C3: run by none of the established tools; they make a 2xx meaningful. */
 export const CONTROLS: readonly RelayVector[] = [
-  v('C1', '<{x}@{ext}>', '<postmaster@{T}>', 'postmaster is accepted (RFC 5321 §4.5.1)', 'control', 'relayprobe',
-    'the session works and replies are read right'),
-  v('C2', '<{x}@{ext}>', '<{r}-nonexistent@{T}>', 'a nonexistent local mailbox is refused', 'control', 'relayprobe',
-    'the discriminator: refused means 250s elsewhere are real; accepted means a catch-all or accept-everything server'),
-  v('C3', '<{x}@{ext}>', '<{r}@{invalid}>', 'a recipient domain that cannot exist', 'control', 'relayprobe',
-    'whether the server checks recipient domains in DNS (evidence only: real open relays accept it)'),
+  v('C1', '<{x}@{ext}>', '<postmaster@{T}>', 'postmaster is accepted (RFC 5321 §4.5.1)', 'control', 'relayprobe', 'the session works and replies are read right'),
+  v(
+    'C2',
+    '<{x}@{ext}>',
+    '<{r}-nonexistent@{T}>',
+    'a nonexistent local mailbox is refused',
+    'control',
+    'relayprobe',
+    'the discriminator: refused means 250s elsewhere are real; accepted means a catch-all or accept-everything server',
+  ),
+  v(
+    'C3',
+    '<{x}@{ext}>',
+    '<{r}@{invalid}>',
+    'a recipient domain that cannot exist',
+    'control',
+    'relayprobe',
+    'whether the server checks recipient domains in DNS (evidence only: real open relays accept it)',
+  ),
 ];
 
 /** C1's form when no local name is known: RFC 5321 §4.5.1 requires bare "postmaster" to work. */

@@ -1,7 +1,7 @@
 // Judging one reply (RELAY-TESTS.md §4). Decisions rest on the complete reply: the basic code,
 // the RFC 3463 enhanced code when present, and known phrases — never on a code found as a
 // substring of raw bytes (Metasploit's /250/ and nmap's "530" anywhere both misjudge).
-import type { VectorOutcome } from '@relayprobe/contracts';
+import type { ResultFlag, VectorOutcome } from '@relayprobe/contracts';
 
 /** The parts of a complete reply that judging needs. */
 export interface JudgedReply {
@@ -32,17 +32,7 @@ const STARTTLS_PHRASES = [/starttls/i, /must issue a starttls/i, /encryption req
 const GREYLIST_PHRASES = [/grey ?list/i, /gray ?list/i, /try again later/i, /please retry/i, /come back later/i, /deferred/i];
 const RATE_PHRASES = [/rate limit/i, /too many (connections|messages|recipients|errors|concurrent)/i, /slow down/i, /throttl/i];
 const ERROR_LIMIT_PHRASES = [/too many errors/i];
-const BLOCKLIST_PHRASES = [
-  /block(ed)? using/i,
-  /black ?list/i,
-  /block ?list/i,
-  /\bdnsbl\b/i,
-  /\brbl\b/i,
-  /spamhaus/i,
-  /spamcop/i,
-  /client host .{0,40}(rejected|blocked)/i,
-  /(poor|bad) reputation/i,
-];
+const BLOCKLIST_PHRASES = [/block(ed)? using/i, /black ?list/i, /block ?list/i, /\bdnsbl\b/i, /\brbl\b/i, /spamhaus/i, /spamcop/i, /client host .{0,40}(rejected|blocked)/i, /(poor|bad) reputation/i];
 // Recipient-domain problems (X.1.2 bad destination system, X.1.8 bad sender system, X.1.10 null MX).
 const DOMAIN_DETAILS = new Set(['1.2', '1.8', '1.10']);
 const DOMAIN_PHRASES = [/domain not found/i, /null ?mx/i, /does not accept mail/i, /unknown (recipient|sender)? ?domain/i, /host or domain name not found/i];
@@ -58,8 +48,8 @@ const any = (phrases: RegExp[], text: string) => phrases.some((p) => p.test(text
 const detailOf = (enhanced: string | undefined) => enhanced?.split('.').slice(1).join('.');
 
 /** Reason flags a reply carries, whatever the command: greylisting, rate-limited, error-limit, blocklisted, helo-refused, sender-domain-refused. */
-export function causeFlags(reply: JudgedReply): string[] {
-  const flags: string[] = [];
+export function causeFlags(reply: JudgedReply): ResultFlag[] {
+  const flags: ResultFlag[] = [];
   if (reply.code >= 400 && reply.code < 500 && any(GREYLIST_PHRASES, reply.text)) flags.push('greylisting');
   if (any(RATE_PHRASES, reply.text) && !any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('rate-limited');
   if (any(ERROR_LIMIT_PHRASES, reply.text)) flags.push('error-limit');
@@ -70,7 +60,7 @@ export function causeFlags(reply: JudgedReply): string[] {
 }
 
 /** A 530 or 5.7.x/"STARTTLS" reply meaning "upgrade to TLS first" (RFC 3207 §4), which is not "auth required". */
-export function demandsStartTls(reply: JudgedReply): boolean {
+function demandsStartTls(reply: JudgedReply): boolean {
   return (reply.code === 530 || reply.code === 554 || reply.code === 550) && any(STARTTLS_PHRASES, reply.text) && !any(AUTH_PHRASES, reply.text);
 }
 
@@ -95,7 +85,7 @@ function isDomainRefusal(reply: JudgedReply): boolean {
 
 export interface RcptJudgement {
   outcome: VectorOutcome;
-  flags: string[];
+  flags: ResultFlag[];
 }
 
 /** Judge the reply to RCPT TO (RELAY-TESTS.md §4's table, top row first). */
@@ -122,9 +112,9 @@ export type MailJudgement =
   | { kind: 'closing' } // 421
   | { kind: 'starttls-required' }
   | { kind: 'auth-required' }
-  | { kind: 'deferred'; flags: string[] }
-  | { kind: 'domain-refused'; flags: string[] } // our sender's domain (the test domain) refused
-  | { kind: 'refused'; flags: string[] };
+  | { kind: 'deferred'; flags: ResultFlag[] }
+  | { kind: 'domain-refused'; flags: ResultFlag[] } // our sender's domain (the test domain) refused
+  | { kind: 'refused'; flags: ResultFlag[] };
 
 /** Judge the reply to MAIL FROM. */
 export function judgeMail(reply: JudgedReply): MailJudgement {

@@ -20,6 +20,7 @@
 // Invariants: output is identical however the input is split into chunks (every check happens at a
 // byte position fixed by the stream, not by the chunking); at most maxLineBytes - 1 bytes of an
 // unfinished line are ever buffered; after the first error the reader is dead.
+import type { ErrorCode, ReplyFlag } from '@relayprobe/contracts';
 import { encodeBase64 } from './base64.js';
 import { MALFORMED, asciiLineBytes, continuesAt, decodeLine, enhancedCodeOf, firstIrregularByte, replyCodeAt, textOf } from './reply-line.js';
 
@@ -39,8 +40,8 @@ export const DEFAULT_READER_LIMITS: ReaderLimits = Object.freeze({
   maxSessionBytes: 1048576,
 });
 
-/** Irregularities that did not stop parsing. */
-export type ReplyFlag = 'bare-lf' | 'long-line' | 'non-utf8';
+/** Irregularities that did not stop parsing: flags of the contracts' registry (the compiler refuses any other). */
+export type ReaderFlag = Registered<ReplyFlag, 'bare-lf' | 'long-line' | 'non-utf8'>;
 
 /** One complete reply. */
 export interface ParsedReply {
@@ -55,13 +56,16 @@ export interface ParsedReply {
   /** Base64 of the reply's exact bytes, only when some line was not printable UTF-8. */
   raw?: string;
   /** Distinct, in first-seen order. */
-  flags: ReplyFlag[];
+  flags: ReaderFlag[];
   /** Bytes consumed, line ends included. */
   byteLength: number;
 }
 
-/** Why the reader stopped; codes are those of the contracts' error registry. */
-export type ReaderErrorCode = 'malformed-reply' | 'line-too-long' | 'reply-too-large' | 'session-too-large';
+/** Why the reader stopped: codes of the contracts' error registry (the compiler refuses any other). */
+export type ReaderErrorCode = Registered<ErrorCode, 'malformed-reply' | 'line-too-long' | 'reply-too-large' | 'session-too-large'>;
+
+/** `Codes`, which must all be members of `Registry`. */
+type Registered<Registry extends string, Codes extends Registry> = Codes;
 
 /** A fatal reading error with the bytes that caused it. */
 export interface ReaderError {
@@ -103,7 +107,7 @@ export class ReplyReader {
    * null while every line is plain ASCII ending in CRLF (the common case, kept allocation-free).
    */
   #exact: (Uint8Array | null)[] | null = null;
-  #flags: ReplyFlag[] = [];
+  #flags: ReaderFlag[] = [];
   #replyBytes = 0;
   #needsRaw = false;
 
@@ -128,11 +132,7 @@ export class ReplyReader {
     this.#out = replies;
     this.#consume(chunk, allowed);
     if (this.#error === undefined && allowed < chunk.length) {
-      this.#fail(
-        'session-too-large',
-        `The server sent more than ${this.#limits.maxSessionBytes} bytes in this session.`,
-        concat(this.#pending, chunk.subarray(allowed, allowed + 1)),
-      );
+      this.#fail('session-too-large', `The server sent more than ${this.#limits.maxSessionBytes} bytes in this session.`, concat(this.#pending, chunk.subarray(allowed, allowed + 1)));
     }
     this.#out = [];
     return this.#error === undefined ? { replies } : { replies, error: this.#error };
@@ -243,22 +243,8 @@ export class ReplyReader {
   }
 
   /** Check one complete line against the grammar and the reply caps, then add it to its reply. */
-  #acceptLine(
-    line: string,
-    code: number,
-    final: boolean,
-    byteLength: number,
-    endLength: number,
-    exact: Uint8Array | null,
-    validUtf8: boolean,
-    printable: boolean,
-  ): boolean {
-    if (
-      code === MALFORMED ||
-      (this.#code !== 0 && code !== this.#code) ||
-      this.#lines.length >= this.#limits.maxReplyLines ||
-      this.#replyBytes + byteLength > this.#limits.maxReplyBytes
-    ) {
+  #acceptLine(line: string, code: number, final: boolean, byteLength: number, endLength: number, exact: Uint8Array | null, validUtf8: boolean, printable: boolean): boolean {
+    if (code === MALFORMED || (this.#code !== 0 && code !== this.#code) || this.#lines.length >= this.#limits.maxReplyLines || this.#replyBytes + byteLength > this.#limits.maxReplyBytes) {
       return this.#rejectLine(line, code, endLength, exact);
     }
     const regular = endLength === 2 && byteLength <= RFC_REPLY_LINE_OCTETS && validUtf8;
@@ -346,7 +332,7 @@ export class ReplyReader {
   }
 }
 
-function addLineFlags(flags: ReplyFlag[], endLength: number, byteLength: number, validUtf8: boolean): void {
+function addLineFlags(flags: ReaderFlag[], endLength: number, byteLength: number, validUtf8: boolean): void {
   if (endLength === 1 && !flags.includes('bare-lf')) flags.push('bare-lf');
   if (byteLength > RFC_REPLY_LINE_OCTETS && !flags.includes('long-line')) flags.push('long-line');
   if (!validUtf8 && !flags.includes('non-utf8')) flags.push('non-utf8');

@@ -7,13 +7,11 @@
 // message text line at most 1000 (§4.5.3.1.6). Every field that once reached the wire unchecked
 // (Python smtplib, Go net/smtp, Nodemailer's EHLO name, MimeKit's quoted local part) was one of
 // these. Violations throw UnsafeCommandError: reaching one is a programming error, because user
-// input is checked first with the validators (smtp-syntax.ts, re-exported here).
+// input is checked first with the validators (@relayprobe/contracts smtp-syntax.ts).
 //
 // Paths are taken literally: the relay vectors need deliberately odd ones (`r@ext` without
 // brackets, `<"r%ext">`, `<@[IP]:r@ext>`, `<>`), so `mailFrom(path)` writes `MAIL FROM:` + path
 // exactly and the caller supplies the angle brackets when wanted.
-
-export { validateAddressLiteral, validateDomain, validateHeloName, validateMailbox } from './smtp-syntax.js';
 
 /** Every command verb we send; BODY marks a line of message text after DATA. */
 export type SmtpVerb = 'EHLO' | 'HELO' | 'MAIL' | 'RCPT' | 'RSET' | 'DATA' | 'QUIT' | 'STARTTLS' | 'NOOP' | 'BODY';
@@ -22,9 +20,9 @@ export type SmtpVerb = 'EHLO' | 'HELO' | 'MAIL' | 'RCPT' | 'RSET' | 'DATA' | 'QU
 export type SmtpCommand = { readonly verb: SmtpVerb; readonly line: string };
 
 /** RFC 5321 §4.5.3.1.4. */
-export const MAX_COMMAND_LINE_OCTETS = 512;
+const MAX_COMMAND_LINE_OCTETS = 512;
 /** RFC 5321 §4.5.3.1.6. */
-export const MAX_TEXT_LINE_OCTETS = 1000;
+const MAX_TEXT_LINE_OCTETS = 1000;
 
 /** A builder was handed a value that must never reach the wire. */
 export class UnsafeCommandError extends Error {
@@ -148,4 +146,9 @@ function checkLength(name: string, line: string, maxWithCrlf: number): void {
   if (line.length + 2 > maxWithCrlf) {
     throw new UnsafeCommandError(name, `SMTP line is ${line.length + 2} octets with CRLF; RFC 5321 allows ${maxWithCrlf}`);
   }
+}
+
+/** Whether MAIL FROM and RCPT TO with these paths stay within RFC 5321's 512-octet command line. */
+export function fitsCommandLine(mailFrom: string, rcptTo: string): boolean {
+  return 'MAIL FROM:'.length + mailFrom.length + 2 <= MAX_COMMAND_LINE_OCTETS && 'RCPT TO:'.length + rcptTo.length + 2 <= MAX_COMMAND_LINE_OCTETS;
 }

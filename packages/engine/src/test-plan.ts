@@ -2,17 +2,8 @@
 // Built once the first EHLO has told us the server's names. Controls run first (they make every
 // later 2xx meaningful and check the session works), then the vectors of the suite; the
 // thorough suite repeats each vector that uses a local name for every distinct name found.
-import type { Suite, VectorResult } from '@relayprobe/contracts';
-import {
-  C1_WITHOUT_LOCAL_NAME,
-  CONTROLS,
-  RELAY_VECTORS,
-  SUITE_VECTORS,
-  fillTemplate,
-  usesLocalName,
-  type RelayVector,
-  type TemplateValues,
-} from './relay-vectors.js';
+import type { ResultFlag, Suite, VectorResult } from '@relayprobe/contracts';
+import { C1_WITHOUT_LOCAL_NAME, CONTROLS, RELAY_VECTORS, SUITE_VECTORS, fillTemplate, usesLocalName, type RelayVector, type TemplateValues } from './relay-vectors.js';
 
 export interface PlannedTest {
   /** Unique key: the id, or "id@name" for a thorough-suite repetition. */
@@ -33,8 +24,7 @@ export interface PlanInput {
 }
 
 function planned(vector: RelayVector, key: string, values: TemplateValues): PlannedTest {
-  const rcptTo =
-    vector.id === 'C1' && values.T === undefined ? C1_WITHOUT_LOCAL_NAME : fillTemplate(vector.rcptTo, values);
+  const rcptTo = vector.id === 'C1' && values.T === undefined ? C1_WITHOUT_LOCAL_NAME : fillTemplate(vector.rcptTo, values);
   return { key, vector, localName: usesLocalName(vector) ? values.T : undefined, mailFrom: fillTemplate(vector.mailFrom, values), rcptTo, attempts: 0 };
 }
 
@@ -55,7 +45,7 @@ export function buildPlan(input: PlanInput): PlannedTest[] {
 }
 
 /** A result for a test that never went on the wire. */
-export function notRunResult(test: PlannedTest, flag: string, note: string): VectorResult {
+export function notRunResult(test: PlannedTest, flag: ResultFlag, note: string): VectorResult {
   return {
     id: test.vector.id,
     key: test.key,

@@ -24,3 +24,8 @@ export class Transcript {
     return Math.max(0, Math.round(now - this.startedAt));
   }
 }
+
+/** A duration as the transcript words it: "30 s", "1.5 s" or "500 ms". */
+export function duration(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
+}

@@ -1,15 +1,6 @@
 // The verdict for the server (RELAY-TESTS.md §5): one code, one sentence on why, what to do next,
 // and the reasons that name the evidence. Pure: it reads vector results and session facts only.
-import {
-  REASON_CODES,
-  VERDICT_LABELS,
-  type DeliveryResult,
-  type Reason,
-  type ReasonCode,
-  type VectorResult,
-  type Verdict,
-  type VerdictCode,
-} from '@relayprobe/contracts';
+import { REASON_CODES, VERDICT_LABELS, type DeliveryResult, type Reason, type ReasonCode, type VectorResult, type Verdict, type VerdictCode } from '@relayprobe/contracts';
 
 /** Why no vector could run at all, decided by the session. */
 export interface SessionFailure {
@@ -38,8 +29,7 @@ export interface VerdictInput {
 const DISCRIMINATING = new Set(['denied', 'relay-denied']);
 const REFUSALS = new Set(['relay-denied', 'auth-required', 'denied', 'sender-refused', 'domain-refused']);
 const keys = (results: readonly VectorResult[]) => results.map((r) => r.key);
-const reason = (code: ReasonCode, text: string = REASON_CODES[code], vectors?: string[]): Reason =>
-  vectors && vectors.length > 0 ? { code, text, vectors } : { code, text };
+const reason = (code: ReasonCode, text: string = REASON_CODES[code], vectors?: string[]): Reason => (vectors && vectors.length > 0 ? { code, text, vectors } : { code, text });
 
 function make(code: VerdictCode, summary: string, advice: string, reasons: Reason[]): Verdict {
   // One reason per code: a cause found both among the vectors and the controls is said once.
@@ -114,12 +104,22 @@ export function decideVerdict(input: VerdictInput): Verdict {
     if (strong.length > 0 && c2?.outcome === 'accepted') {
       // A "250 queued" proves nothing here: accept-then-bounce servers queue, then bounce.
       const queued = delivery?.outcome === 'accepted' ? [reason('queued-not-proof', undefined, [delivery.vector])] : [];
-      return make('accepts-all', 'The server accepted a local mailbox that does not exist as readily as a foreign domain, so its acceptance of relay recipients proves nothing on its own.',
-        ADVICE['accepts-all'], [acceptedReason, ...deliveryReason, ...queued, ...controlReasons, ...c3Reasons, ...context]);
+      return make(
+        'accepts-all',
+        'The server accepted a local mailbox that does not exist as readily as a foreign domain, so its acceptance of relay recipients proves nothing on its own.',
+        ADVICE['accepts-all'],
+        [acceptedReason, ...deliveryReason, ...queued, ...controlReasons, ...c3Reasons, ...context],
+      );
     }
     if (strong.length > 0 && c2Refused && !messageRefused) {
-      return make('open', `The server accepted mail for a domain it does not serve (${list(keys(strong))}) while refusing a local mailbox that does not exist.`,
-        ADVICE.open, [acceptedReason, reason('controls-discriminate', undefined, [c2.key]), ...deliveryReason, ...controlReasons, ...c3Reasons, ...context]);
+      return make('open', `The server accepted mail for a domain it does not serve (${list(keys(strong))}) while refusing a local mailbox that does not exist.`, ADVICE.open, [
+        acceptedReason,
+        reason('controls-discriminate', undefined, [c2.key]),
+        ...deliveryReason,
+        ...controlReasons,
+        ...c3Reasons,
+        ...context,
+      ]);
     }
     const why =
       strong.length === 0
@@ -159,8 +159,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
     const reasons = [reason('all-refused', informative === 1 ? 'The one relay vector tested was refused.' : `All ${informative} relay vectors were refused.`)];
     if (auth.length > 0) reasons.push(reason('auth-required', undefined, keys(auth)));
     for (const code of INFORMATIONAL) if (causes.has(code)) reasons.push(reason(code, undefined, [...(causes.get(code) ?? [])]));
-    return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.',
-      ADVICE.closed, [...reasons, ...controlReasons, ...context]);
+    return make('closed', auth.length === vectors.length ? 'Every relay attempt was refused: the server requires authentication.' : 'Every relay attempt was refused.', ADVICE.closed, [
+      ...reasons,
+      ...controlReasons,
+      ...context,
+    ]);
   }
   const reasons = [...causes.entries()].map(([code, set]) => reason(code, causeText(code, input), [...set]));
   const first = reasons.find((r) => !INFORMATIONAL.includes(r.code as ReasonCode)) ?? reasons[0];
@@ -174,12 +177,14 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 /** A cause in words, naming what was refused when we know it. */
 function causeText(code: ReasonCode, input: VerdictInput): string {
   switch (code) {
-    case 'test-domain-refused': return testDomainText(input.testDomain);
+    case 'test-domain-refused':
+      return testDomainText(input.testDomain);
     case 'sender-domain-refused':
       return `The server refused our sender's domain ${input.testDomain} because it could not resolve it, which says nothing about relaying; use a real, resolvable domain of yours that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).`;
     case 'helo-name-refused':
       return `The server refused our HELO name${input.helo ? ` ${input.helo}` : ''} (it could not verify it), which says nothing about relaying; use this machine's real, resolvable host name (--helo, or RELAYPROBE_HELO_NAME on the web service).`;
-    default: return REASON_CODES[code];
+    default:
+      return REASON_CODES[code];
   }
 }
 
@@ -188,8 +193,7 @@ const testDomainText = (domain: string) =>
 
 const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> = {
   open: 'Restrict relaying to authenticated users and your own networks (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination; Exim: relay_from_hosts), then test again.',
-  'accepts-all':
-    'Run again with --send-message --to an address you control to see whether mail is really delivered; mail catchers, honeypots and accept-then-bounce servers answer like this.',
+  'accepts-all': 'Run again with --send-message --to an address you control to see whether mail is really delivered; mail catchers, honeypots and accept-then-bounce servers answer like this.',
   suspicious: 'Check whether such messages are delivered or bounced; run again with --send-message --to an address you control to confirm.',
   closed: 'Nothing to fix. Test again after every change to the mail server configuration.',
 };
@@ -197,9 +201,12 @@ const ADVICE: Record<'open' | 'accepts-all' | 'suspicious' | 'closed', string> =
 function inconclusiveAdvice(causes: ReasonCode[]): string {
   if (causes.includes('greylisting')) return 'Greylisting defers first attempts: run the test again after a few minutes.';
   // helo-refused: EHLO and HELO both refused; helo-name-refused: the name refused at MAIL or RCPT.
-  if (causes.includes('helo-refused') || causes.includes('helo-name-refused')) return 'The server refused our HELO name: run again with --helo set to this machine\'s real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).';
-  if (causes.includes('sender-domain-refused') || causes.includes('test-domain-refused')) return 'Run again with a test domain of your own that resolves and is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
-  if (causes.includes('rate-limited')) return 'The server limits how often a client may connect: wait until its limit resets (often a minute or an hour) and run again, or run the quick suite (--suite quick), which needs one connection.';
+  if (causes.includes('helo-refused') || causes.includes('helo-name-refused'))
+    return "The server refused our HELO name: run again with --helo set to this machine's real host name, one that resolves in DNS (RELAYPROBE_HELO_NAME on the web service).";
+  if (causes.includes('sender-domain-refused') || causes.includes('test-domain-refused'))
+    return 'Run again with a test domain of your own that resolves and is hosted elsewhere (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).';
+  if (causes.includes('rate-limited'))
+    return 'The server limits how often a client may connect: wait until its limit resets (often a minute or an hour) and run again, or run the quick suite (--suite quick), which needs one connection.';
   if (causes.includes('blocklisted')) return 'The server refused our address; run the test from another network or ask its operator.';
   if (causes.includes('tarpit')) return 'The server answered slowly; run again with a longer --timeout.';
   if (causes.includes('starttls-unavailable')) return 'Run again with --tls auto, or check the server’s TLS configuration.';

@@ -14,19 +14,8 @@
 // sent.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  UnsafeCommandError,
-  ehlo,
-  helo,
-  mailFrom,
-  messageLines,
-  rcptTo,
-  toWire,
-  validateDomain,
-  validateHeloName,
-  validateMailbox,
-  type SmtpCommand,
-} from '../src/smtp-commands.js';
+import { validateDomain, validateHeloName, validateMailbox } from '@relayprobe/contracts';
+import { UnsafeCommandError, ehlo, helo, mailFrom, messageLines, rcptTo, toWire, type SmtpCommand } from '../src/smtp-commands.js';
 
 const HOSTILE: [string, string][] = [
   ['CR', '\r'],
@@ -56,7 +45,10 @@ describe('builders refuse every control and non-ASCII character, wherever it is'
       it(`${builder}: ${name}`, () => {
         const base = builder === 'ehlo' || builder === 'helo' ? 'relayprobe.example.org' : builder === 'messageLines' ? 'body text' : '<r@ext.example>';
         for (const value of [bad + base, base.slice(0, 3) + bad + base.slice(3), base + bad]) {
-          assert.throws(() => build(value), (error: unknown) => error instanceof UnsafeCommandError && error.field === field);
+          assert.throws(
+            () => build(value),
+            (error: unknown) => error instanceof UnsafeCommandError && error.field === field,
+          );
         }
       });
     }
@@ -75,7 +67,10 @@ describe('line length limits (RFC 5321 §4.5.3.1.4 and §4.5.3.1.6)', () => {
   it('a command line of exactly 512 octets with CRLF is sent, 513 is refused', () => {
     const name = 'a'.repeat(512 - 'EHLO '.length - 2);
     assert.equal(toWire(ehlo(name)).length, 512);
-    assert.throws(() => ehlo(`${name}a`), (e: unknown) => e instanceof UnsafeCommandError && e.field === 'line');
+    assert.throws(
+      () => ehlo(`${name}a`),
+      (e: unknown) => e instanceof UnsafeCommandError && e.field === 'line',
+    );
     const path = `<${'p'.repeat(512 - 'MAIL FROM:'.length - 2 - 2)}>`;
     assert.equal(toWire(mailFrom(path)).length, 512);
     assert.throws(() => mailFrom(`<p${path.slice(1)}`), UnsafeCommandError);
@@ -86,7 +81,10 @@ describe('line length limits (RFC 5321 §4.5.3.1.4 and §4.5.3.1.6)', () => {
 
   it('a message line of exactly 1000 octets with CRLF is sent, 1001 is refused, dot-stuffing included', () => {
     assert.equal(toWire(messageLines(['x'.repeat(998)])[0]!).length, 1000);
-    assert.throws(() => messageLines(['x'.repeat(999)]), (e: unknown) => e instanceof UnsafeCommandError && e.field === 'lines[0]');
+    assert.throws(
+      () => messageLines(['x'.repeat(999)]),
+      (e: unknown) => e instanceof UnsafeCommandError && e.field === 'lines[0]',
+    );
     assert.equal(messageLines(['.'.repeat(997)])[0]!.line.length, 998);
     assert.throws(() => messageLines(['.'.repeat(998)]), UnsafeCommandError);
   });
@@ -108,24 +106,85 @@ describe('validators: the accept / refuse matrix', () => {
 
   const DOMAINS_OK = ['example.com', 'mail.example.com', 'a.b', 'xn--bcher-kva.example', 'mx-1.example.co.uk', '1.example', `${label63}.example`, domain253];
   const DOMAINS_BAD = [
-    '', 'localhost', 'example.com.', '.example.com', 'a..b', '-a.example', 'a-.example', 'a_b.example', 'exa mple.com',
-    'büch.example', '192.0.2.1', 'example.123', `${label63}a.example`, `e${domain253}`, '[192.0.2.1]', 'user@example.com',
+    '',
+    'localhost',
+    'example.com.',
+    '.example.com',
+    'a..b',
+    '-a.example',
+    'a-.example',
+    'a_b.example',
+    'exa mple.com',
+    'büch.example',
+    '192.0.2.1',
+    'example.123',
+    `${label63}a.example`,
+    `e${domain253}`,
+    '[192.0.2.1]',
+    'user@example.com',
   ];
-  const LITERALS_OK = ['[192.0.2.1]', '[0.0.0.0]', '[255.255.255.255]', '[IPv6:2001:db8::1]', '[IPv6:::1]', '[ipv6:::]', '[IPv6:1:2:3:4:5:6:7:8]', '[IPv6:::ffff:192.0.2.1]', '[IPv6:1:2:3:4:5:6:192.0.2.1]'];
+  const LITERALS_OK = [
+    '[192.0.2.1]',
+    '[0.0.0.0]',
+    '[255.255.255.255]',
+    '[IPv6:2001:db8::1]',
+    '[IPv6:::1]',
+    '[ipv6:::]',
+    '[IPv6:1:2:3:4:5:6:7:8]',
+    '[IPv6:::ffff:192.0.2.1]',
+    '[IPv6:1:2:3:4:5:6:192.0.2.1]',
+  ];
   const LITERALS_BAD = [
-    '[192.0.2.256]', '[01.2.3.4]', '[1.2.3]', '[1.2.3.4.5]', '[IPv6:1::2::3]', '[IPv6:12345::]', '[IPv6:1:2:3:4:5:6:7]',
-    '[IPv6:1:2:3:4:5:6:7::]', '[IPv6:1:2:3:4:5:6:7:8:9]', '[IPv6:::ffff:192.0.2]', '[2001:db8::1]', '[IPv6:fe80::1%eth0]', '[192.0.2.1', '[]',
+    '[192.0.2.256]',
+    '[01.2.3.4]',
+    '[1.2.3]',
+    '[1.2.3.4.5]',
+    '[IPv6:1::2::3]',
+    '[IPv6:12345::]',
+    '[IPv6:1:2:3:4:5:6:7]',
+    '[IPv6:1:2:3:4:5:6:7::]',
+    '[IPv6:1:2:3:4:5:6:7:8:9]',
+    '[IPv6:::ffff:192.0.2]',
+    '[2001:db8::1]',
+    '[IPv6:fe80::1%eth0]',
+    '[192.0.2.1',
+    '[]',
   ];
   const MAILBOXES_OK = [
-    'user@example.com', 'first.last+tag@sub.example.org', "!#$%&'*+-/=?^_`{|}~@example.com", '"odd@local"@example.com',
-    '"a\\"b"@example.com', '"r%ext"@example.com', 'user@[192.0.2.1]', 'user@[IPv6:2001:db8::1]', `${'l'.repeat(64)}@example.com`,
+    'user@example.com',
+    'first.last+tag@sub.example.org',
+    "!#$%&'*+-/=?^_`{|}~@example.com",
+    '"odd@local"@example.com',
+    '"a\\"b"@example.com',
+    '"r%ext"@example.com',
+    'user@[192.0.2.1]',
+    'user@[IPv6:2001:db8::1]',
+    `${'l'.repeat(64)}@example.com`,
     `${'l'.repeat(64)}@${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(61)}`, // a 256-octet path
   ];
   const MAILBOXES_BAD = [
-    '', 'user', '@example.com', 'user@', 'user@localhost', '.user@example.com', 'user.@example.com', 'us..er@example.com',
-    'a@b@example.com', '"unterminated@example.com', '"a"b@example.com', 'user@exa mple.com', 'us er@example.com', '"a b"@example.com',
-    '<user@example.com>', 'user@example.com>', 'üser@example.com', 'user@[192.0.2.300]', 'user@example..com', '"a\\"@example.com',
-    `${'l'.repeat(65)}@example.com`, `${'l'.repeat(64)}@${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(62)}`, // 257
+    '',
+    'user',
+    '@example.com',
+    'user@',
+    'user@localhost',
+    '.user@example.com',
+    'user.@example.com',
+    'us..er@example.com',
+    'a@b@example.com',
+    '"unterminated@example.com',
+    '"a"b@example.com',
+    'user@exa mple.com',
+    'us er@example.com',
+    '"a b"@example.com',
+    '<user@example.com>',
+    'user@example.com>',
+    'üser@example.com',
+    'user@[192.0.2.300]',
+    'user@example..com',
+    '"a\\"@example.com',
+    `${'l'.repeat(65)}@example.com`,
+    `${'l'.repeat(64)}@${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(62)}`, // 257
   ];
 
   it('validateDomain', () => {

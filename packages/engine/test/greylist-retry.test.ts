@@ -16,15 +16,23 @@ import { defaultOptions, runAgainst } from './scripted-peer.js';
 function greylistedOpenRelay(text = 'Greylisted for 60 seconds', forever = false) {
   const firstSeen = new Map<string, number>();
   let sender = '';
-  return rcptPolicy((kind, path, state) => {
-    const triple = `${sender} ${path}`;
-    if (!firstSeen.has(triple)) firstSeen.set(triple, state.connection);
-    if (forever || firstSeen.get(triple) === state.connection) {
-      return `450 4.2.0 ${path}: Recipient address rejected: ${text}`;
-    }
-    if (kind === 'unknown-local') return `550 5.1.1 ${path}: Recipient address rejected: User unknown in local recipient table`;
-    return '250 2.1.5 Ok';
-  }, { mail: (path) => { sender = path; return undefined; } });
+  return rcptPolicy(
+    (kind, path, state) => {
+      const triple = `${sender} ${path}`;
+      if (!firstSeen.has(triple)) firstSeen.set(triple, state.connection);
+      if (forever || firstSeen.get(triple) === state.connection) {
+        return `450 4.2.0 ${path}: Recipient address rejected: ${text}`;
+      }
+      if (kind === 'unknown-local') return `550 5.1.1 ${path}: Recipient address rejected: User unknown in local recipient table`;
+      return '250 2.1.5 Ok';
+    },
+    {
+      mail: (path) => {
+        sender = path;
+        return undefined;
+      },
+    },
+  );
 }
 
 const WAIT_BOUND = 360_000;

@@ -7,17 +7,19 @@ import assert from 'node:assert/strict';
 import type { InfoEvent } from '@relayprobe/contracts';
 import { defaultOptions, PEER_TLS, runAgainst, type PeerPolicy, type Run } from './scripted-peer.js';
 import { postfixClosed } from './peer-policies.js';
-import { ProbeSession, TLS_SNIFF_DELAY_MS, Transcript, type EngineAction, type EngineOptions } from '../src/index.js';
+import { ProbeSession, Transcript, type EngineAction, type EngineOptions } from '../src/index.js';
+import { TLS_SNIFF_DELAY_MS } from '../src/implicit-tls-sniff.js';
 
 const PORT = 2465;
 const REPLY_TIMEOUT_MS = 30_000;
 const options = (overrides: Partial<EngineOptions> = {}) => defaultOptions({ port: PORT, replyTimeoutMs: REPLY_TIMEOUT_MS, ...overrides });
 
 /** A port that only speaks TLS from the first byte: silent in plain text. */
-const wrapperMode = (): PeerPolicy => postfixClosed({
-  greeting: (_n, tls) => (tls ? ['220 mx.peer.example ESMTP Postfix'] : 'silent'),
-  sniff: () => 'tls',
-});
+const wrapperMode = (): PeerPolicy =>
+  postfixClosed({
+    greeting: (_n, tls) => (tls ? ['220 mx.peer.example ESMTP Postfix'] : 'silent'),
+    sniff: () => 'tls',
+  });
 /** A server that never says anything, in plain text or TLS (`sniff` says how its TLS attempt ends). */
 const silent = (sniff: 'fail' | 'hang'): PeerPolicy => ({ greeting: () => 'silent', sniff: () => sniff });
 
@@ -40,11 +42,14 @@ test('a silent port that speaks implicit TLS: detected after the sniff delay, an
   // Later reconnects (Postfix-style: after 8 refusals) speak TLS from the first byte too.
   const connects = ofType(run, 'connect');
   assert.ok(connects.length >= 2, `${connects.length} connects`);
-  assert.deepEqual(connects.map((c) => c.implicitTls), [false, ...connects.slice(1).map(() => true)]);
+  assert.deepEqual(
+    connects.map((c) => c.implicitTls),
+    [false, ...connects.slice(1).map(() => true)],
+  );
   const commands = run.transcript.events.filter((e) => e.type === 'command');
   assert.ok(commands.length > 0 && commands.every((c) => c.type === 'command' && c.tls), 'every command inside TLS');
   assert.deepEqual(run.result.session.tls, PEER_TLS);
-  assert.equal(run.result.session.connections, connects.length + 1, 'the check\'s connection is counted');
+  assert.equal(run.result.session.connections, connects.length + 1, "the check's connection is counted");
   assert.ok(!errorCodes(run).includes('greeting-timeout'));
 });
 
@@ -137,8 +142,15 @@ test('detection closes the plain connection before adopting the TLS one, and cle
   const adopted = engine.handle({ type: 'sniff-connected', now: at(), localAddress: '198.51.100.7', localPort: 40001, tls: PEER_TLS });
   const kinds = types(adopted);
   assert.ok(kinds.indexOf('close') < kinds.indexOf('adopt-sniff'), kinds.join(', '));
-  assert.ok(adopted.some((a) => a.type === 'clear-timer' && a.timer === 'reply'), 'the plain greeting deadline is cleared');
-  assert.deepEqual(adopted.filter((a) => a.type === 'set-timer'), [{ type: 'set-timer', timer: 'reply', ms: REPLY_TIMEOUT_MS }], 'a fresh greeting deadline for the TLS connection');
+  assert.ok(
+    adopted.some((a) => a.type === 'clear-timer' && a.timer === 'reply'),
+    'the plain greeting deadline is cleared',
+  );
+  assert.deepEqual(
+    adopted.filter((a) => a.type === 'set-timer'),
+    [{ type: 'set-timer', timer: 'reply', ms: REPLY_TIMEOUT_MS }],
+    'a fresh greeting deadline for the TLS connection',
+  );
   assert.ok(!adopted.some((a) => a.type === 'write'), 'nothing written before the TLS greeting');
   // Stale input from the plain connection's socket would be dropped by the adapter; the engine
   // now reads the TLS connection's greeting.

@@ -21,10 +21,7 @@ const rcptPath = (line: string) => line.slice('RCPT TO:'.length);
 const mailPath = (line: string) => line.slice('MAIL FROM:'.length);
 
 /** A policy answering RCPT by recipient kind; everything else as Postfix does. */
-export function rcptPolicy(
-  decide: (kind: RecipientKind, path: string, state: PeerState) => string,
-  extra: PolicyExtras = {},
-): PeerPolicy {
+export function rcptPolicy(decide: (kind: RecipientKind, path: string, state: PeerState) => string, extra: PolicyExtras = {}): PeerPolicy {
   return {
     ...extra,
     reply(line, state) {
@@ -53,8 +50,7 @@ const localAnswer = (kind: RecipientKind, path: string): string | undefined => {
 /** Options of rcptPolicy: a peer policy, plus a MAIL FROM override. */
 export type PolicyExtras = Partial<PeerPolicy> & { mail?: (path: string) => string | undefined };
 
-export const postfixClosed = (extra: PolicyExtras = {}) =>
-  rcptPolicy((kind, path) => localAnswer(kind, path) ?? `554 5.7.1 ${path}: Relay access denied`, extra);
+export const postfixClosed = (extra: PolicyExtras = {}) => rcptPolicy((kind, path) => localAnswer(kind, path) ?? `554 5.7.1 ${path}: Relay access denied`, extra);
 
 export const postfixDefault = () => rcptPolicy((kind, path) => localAnswer(kind, path) ?? `454 4.7.1 ${path}: Relay access denied`);
 
@@ -68,12 +64,17 @@ export const authRequired = () => rcptPolicy((kind, path) => localAnswer(kind, p
 
 /** Accepts only the percent hack through a local name or literal (R11, R12). */
 export const percentHackOnly = () =>
-  rcptPolicy((kind, path) => localAnswer(kind, path) ?? (/^<[^@"]+%[^@]+@(peer\.example|mx\.peer\.example|\[192\.0\.2\.10\])>$/i.test(path) ? '250 2.1.5 Ok' : `554 5.7.1 ${path}: Relay access denied`));
+  rcptPolicy(
+    (kind, path) => localAnswer(kind, path) ?? (/^<[^@"]+%[^@]+@(peer\.example|mx\.peer\.example|\[192\.0\.2\.10\])>$/i.test(path) ? '250 2.1.5 Ok' : `554 5.7.1 ${path}: Relay access denied`),
+  );
 
 /** Accepts only forms whose domain part is empty or absent (R19, R22, R23): weak vectors. */
-export const domainlessOnly = () =>
-  rcptPolicy((kind, path) => localAnswer(kind, path) ?? (!path.includes('@') || path.endsWith('@>') ? '250 2.1.5 Ok' : `554 5.7.1 ${path}: Relay access denied`));
+export const domainlessOnly = () => rcptPolicy((kind, path) => localAnswer(kind, path) ?? (!path.includes('@') || path.endsWith('@>') ? '250 2.1.5 Ok' : `554 5.7.1 ${path}: Relay access denied`));
 
 /** The test domain itself is refused (null MX), which says nothing about relaying. */
 export const testDomainRefused = () =>
-  rcptPolicy((kind, path) => localAnswer(kind, path) ?? (path.includes('example.com') ? `556 5.1.10 ${path}: Recipient address rejected: Domain example.com does not accept mail (nullMX)` : `554 5.7.1 ${path}: Relay access denied`));
+  rcptPolicy(
+    (kind, path) =>
+      localAnswer(kind, path) ??
+      (path.includes('example.com') ? `556 5.1.10 ${path}: Recipient address rejected: Domain example.com does not accept mail (nullMX)` : `554 5.7.1 ${path}: Relay access denied`),
+  );

@@ -3,10 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultOptions, runAgainst, type Run } from './scripted-peer.js';
-import {
-  acceptAll, authRequired, domainlessOnly, greylisting, openRelay, percentHackOnly, postfixClosed, postfixDefault, rcptPolicy, testDomainRefused,
-} from './peer-policies.js';
-import { SUITE_VECTORS } from '../src/index.js';
+import { acceptAll, authRequired, domainlessOnly, greylisting, openRelay, percentHackOnly, postfixClosed, postfixDefault, rcptPolicy, testDomainRefused } from './peer-policies.js';
+import { SUITE_VECTORS } from '../src/relay-vectors.js';
 
 const keys = (run: Run) => run.result.vectors.map((v) => v.key);
 const outcome = (run: Run, key: string) => run.result.vectors.find((v) => v.key === key)?.outcome;
@@ -100,7 +98,10 @@ test('with PIPELINING, RSET/MAIL/RCPT go in one write; without it, one command p
   const writes = (run: Run) => run.actions.filter((a) => a.type === 'write');
   const multi = writes(piped).filter((a) => a.type === 'write' && a.data.split('\r\n').length > 2);
   assert.ok(multi.length >= SUITE_VECTORS.standard.length, 'vectors pipelined');
-  assert.ok(writes(plain).every((a) => a.type === 'write' && a.data.split('\r\n').length === 2), 'one command per write');
+  assert.ok(
+    writes(plain).every((a) => a.type === 'write' && a.data.split('\r\n').length === 2),
+    'one command per write',
+  );
   assert.equal(plain.result.verdict.code, 'closed');
 });
 
@@ -234,9 +235,23 @@ test('a connection to another port that times out gets no port-25 advice', () =>
 
 test('the first MX refuses the connection, the second is tested', () => {
   const policy = postfixClosed({ greeting: (n) => (n === 1 ? 'refuse' : ['220 mx2.peer.example ESMTP']) });
-  const run = runAgainst(policy, defaultOptions({ targets: [{ address: '192.0.2.10', family: 4 }, { address: '192.0.2.11', family: 4 }] }));
+  const run = runAgainst(
+    policy,
+    defaultOptions({
+      targets: [
+        { address: '192.0.2.10', family: 4 },
+        { address: '192.0.2.11', family: 4 },
+      ],
+    }),
+  );
   assert.equal(run.result.verdict.code, 'closed');
-  assert.deepEqual(run.result.session.attempts.map((a) => [a.address, a.outcome]), [['192.0.2.10', 'connect-refused'], ['192.0.2.11', 'smtp-session']]);
+  assert.deepEqual(
+    run.result.session.attempts.map((a) => [a.address, a.outcome]),
+    [
+      ['192.0.2.10', 'connect-refused'],
+      ['192.0.2.11', 'smtp-session'],
+    ],
+  );
 });
 
 test('a silent server: greeting deadline reported as a possible tarpit, inconclusive', () => {
@@ -267,7 +282,10 @@ test('thorough suite repeats local-name vectors for every distinct name found', 
 });
 
 test('greeting words that are not host names are never used as local names', () => {
-  const run = runAgainst(postfixClosed({ greeting: () => ['220 ESMTP ready'], reply: (l) => (l.startsWith('EHLO') ? ['250-ESMTP', '250 PIPELINING'] : undefined) }), defaultOptions({ targets: [{ address: '192.0.2.10', family: 4 }] }));
+  const run = runAgainst(
+    postfixClosed({ greeting: () => ['220 ESMTP ready'], reply: (l) => (l.startsWith('EHLO') ? ['250-ESMTP', '250 PIPELINING'] : undefined) }),
+    defaultOptions({ targets: [{ address: '192.0.2.10', family: 4 }] }),
+  );
   assert.deepEqual(run.result.session.localNames, []);
   assert.equal(outcome(run, 'R05'), 'not-run');
   assert.equal(run.result.vectors.find((v) => v.key === 'C1')?.rcptTo, '<postmaster>');
@@ -286,7 +304,7 @@ test('--send-message: one dot-stuffed message after the first accepted strong ve
   assert.ok(reasonCodes(run).includes('queued-not-proof'));
 });
 
-test('--send-message --to: the recipient is the user\'s address through the same trick', () => {
+test("--send-message --to: the recipient is the user's address through the same trick", () => {
   const run = runAgainst(percentHackOnly(), defaultOptions({ sendMessage: true, to: { localPart: 'admin', domain: 'mine.example' } }));
   assert.equal(run.result.delivery?.rcptTo, '<admin%mine.example@mx.peer.example>');
 });

@@ -3,13 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CONTROLS, RELAY_VECTORS, SUITE_VECTORS, fillTemplate, usesLocalName } from '../src/index.js';
+import { CONTROLS, RELAY_VECTORS, SUITE_VECTORS, fillTemplate, usesLocalName } from '../src/relay-vectors.js';
 
 const doc = readFileSync(new URL('../../../docs/relay-vectors.md', import.meta.url), 'utf8');
 const rows = doc
   .split('\n')
   .filter((line) => /^\| [RC]\d+ \|/.test(line))
-  .map((line) => line.slice(2, -2).split(/(?<!\\) \| /).map((cell) => cell.replace(/\\\|/g, '|').replace(/^`|`$/g, '')));
+  .map((line) =>
+    line
+      .slice(2, -2)
+      .split(/(?<!\\) \| /)
+      .map((cell) => cell.replace(/\\\|/g, '|').replace(/^`|`$/g, '')),
+  );
 
 test('docs/relay-vectors.md lists every vector and control exactly as registered', () => {
   const documented = new Map(rows.map((r) => [r[0], r]));
@@ -25,7 +30,10 @@ test('docs/relay-vectors.md lists every vector and control exactly as registered
 });
 
 test('R01..R23 in order, with the weights of RELAY-TESTS.md §2', () => {
-  assert.deepEqual(RELAY_VECTORS.map((v) => v.id), Array.from({ length: 23 }, (_, i) => `R${String(i + 1).padStart(2, '0')}`));
+  assert.deepEqual(
+    RELAY_VECTORS.map((v) => v.id),
+    Array.from({ length: 23 }, (_, i) => `R${String(i + 1).padStart(2, '0')}`),
+  );
   const weak = RELAY_VECTORS.filter((v) => v.weight === 'weak').map((v) => v.id);
   assert.deepEqual(weak, ['R09', 'R10', 'R19', 'R22', 'R23']);
 });
@@ -45,5 +53,8 @@ test('templates fill to the documented forms, and never to "<r@[IP]>" (local del
   assert.equal(fillTemplate(byId.get('R08')!.mailFrom, values), '<ext.example!x>');
   assert.equal(fillTemplate('<{x}@{T}>', { ...values, T: undefined }), undefined);
   for (const v of RELAY_VECTORS) assert.notEqual(fillTemplate(v.rcptTo, values), '<r@[192.0.2.1]>', v.id);
-  assert.deepEqual(RELAY_VECTORS.filter(usesLocalName).map((v) => v.id), ['R05', 'R11', 'R15', 'R16', 'R18', 'R21']);
+  assert.deepEqual(
+    RELAY_VECTORS.filter(usesLocalName).map((v) => v.id),
+    ['R05', 'R11', 'R15', 'R16', 'R18', 'R21'],
+  );
 });

@@ -70,11 +70,17 @@ describe('ReplyReader: well-formed replies', () => {
     const reader = new ReplyReader();
     const firstChunk = '250 2.1.0 Ok\r\n554 5.7.1 <r@ext.example>: Relay access denied\r\n250-a\r\n250';
     const first = reader.push(enc(firstChunk));
-    assert.deepEqual(first.replies.map((r) => r.code), [250, 554]);
+    assert.deepEqual(
+      first.replies.map((r) => r.code),
+      [250, 554],
+    );
     assert.equal(first.error, undefined);
     assert.equal(reader.bufferedBytes, 10);
     const second = reader.push(enc(' b\r\n'));
-    assert.deepEqual(second.replies.map((r) => r.lines), [['250-a', '250 b']]);
+    assert.deepEqual(
+      second.replies.map((r) => r.lines),
+      [['250-a', '250 b']],
+    );
     assert.equal(reader.bufferedBytes, 0);
     assert.equal(reader.totalBytes, firstChunk.length + 4);
   });
@@ -99,7 +105,7 @@ describe('ReplyReader: enhanced status codes (RFC 3463)', () => {
     ['550 5.7.1234 four digits\r\n', undefined],
     ['550 5.7 two parts\r\n', undefined],
     ['550 .5.7.1 leading dot\r\n', undefined],
-    ['553 sorry, that domain isn\'t in my list of allowed rcpthosts (#5.7.1)\r\n', undefined],
+    ["553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)\r\n", undefined],
     ['250-2.0.0 first line\r\n250 2.0.0 last line\r\n', '2.0.0'],
     ['250-mx.example.com\r\n250 2.0.0 only on the last line\r\n', undefined],
   ];
@@ -202,7 +208,10 @@ describe('ReplyReader: malformed replies end the session', () => {
   for (const [name, line] of cases) {
     it(`${name}: ${JSON.stringify(line)}`, () => {
       const { replies, error } = parse(`220 fine\r\n${line}250 never read\r\n`);
-      assert.deepEqual(replies.map((r) => r.code), [220]);
+      assert.deepEqual(
+        replies.map((r) => r.code),
+        [220],
+      );
       assert.equal(error?.code, 'malformed-reply');
       assert.equal(error.evidence, b64(line));
     });
@@ -330,13 +339,19 @@ describe('ReplyReader: buffered bytes (STARTTLS)', () => {
     const reader = new ReplyReader();
     const pending = cat('250-inj\n', '250-', new Uint8Array([0xff]), '\r\n', '250 x');
     const result = reader.push(cat('220 2.0.0 Ready to start TLS\r\n', pending));
-    assert.deepEqual(result.replies.map((r) => r.code), [220]);
+    assert.deepEqual(
+      result.replies.map((r) => r.code),
+      [220],
+    );
     assert.equal(reader.bufferedBytes, pending.length);
     assert.deepEqual(reader.discardBuffered(), pending);
     assert.equal(reader.bufferedBytes, 0);
     assert.deepEqual(reader.discardBuffered(), new Uint8Array(0));
     // A fresh reply parses from scratch: no code is carried over from the discarded one.
-    assert.deepEqual(reader.push(enc('220 ok\r\n')).replies.map((r) => r.code), [220]);
+    assert.deepEqual(
+      reader.push(enc('220 ok\r\n')).replies.map((r) => r.code),
+      [220],
+    );
   });
 
   it('copies what it keeps: reusing the pushed buffer does not change later replies', () => {
@@ -398,7 +413,7 @@ describe('ReplyReader: output does not depend on how the input is split', () => 
       };
       for (let round = 0; round < 200; round++) {
         const chunks: Uint8Array[] = [];
-        for (let at = 0; at < bytes.length; ) {
+        for (let at = 0; at < bytes.length;) {
           const size = 1 + random(round % 2 === 0 ? 8 : 64);
           chunks.push(bytes.subarray(at, at + size));
           at += size;
@@ -411,11 +426,20 @@ describe('ReplyReader: output does not depend on how the input is split', () => 
   it('the first streams parse to what they contain', () => {
     const session = feed([CORPUS[0]!.bytes]);
     assert.equal(session.error, undefined);
-    assert.deepEqual(session.replies.map((r) => r.code), [220, 250, 250, 554, 250, 454, 221]);
-    assert.equal(session.replies.reduce((sum, r) => sum + r.byteLength, 0), CORPUS[0]!.bytes.length);
+    assert.deepEqual(
+      session.replies.map((r) => r.code),
+      [220, 250, 250, 554, 250, 454, 221],
+    );
+    assert.equal(
+      session.replies.reduce((sum, r) => sum + r.byteLength, 0),
+      CORPUS[0]!.bytes.length,
+    );
     const irregular = feed([CORPUS[1]!.bytes]);
     assert.equal(irregular.error, undefined);
-    assert.deepEqual(irregular.replies.map((r) => r.flags), [['bare-lf', 'non-utf8'], ['long-line', 'bare-lf'], [], []]);
+    assert.deepEqual(
+      irregular.replies.map((r) => r.flags),
+      [['bare-lf', 'non-utf8'], ['long-line', 'bare-lf'], [], []],
+    );
     assert.equal(irregular.replies[0]!.lines[3], '220 \ufffd\ufffd\u0000\ufffd');
     assert.equal(irregular.replies[1]!.enhanced, undefined);
     assert.equal(irregular.replies[3]!.enhanced, '5.7.1');

@@ -29,14 +29,31 @@ export interface PeerState {
 }
 
 export const PEER_TLS: TlsDetails = {
-  protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', authorized: true, authorizationError: null, hostnameMatch: true,
-  hostnameError: null, servername: null, certificate: null,
+  protocol: 'TLSv1.3',
+  cipher: 'TLS_AES_256_GCM_SHA384',
+  authorized: true,
+  authorizationError: null,
+  hostnameMatch: true,
+  hostnameError: null,
+  servername: null,
+  certificate: null,
 };
 
 export const defaultOptions = (overrides: Partial<EngineOptions> = {}): EngineOptions => ({
-  runId: 'run-test', token: 'tok123', suite: 'standard', tls: 'auto', port: 25, helo: 'prober.test', testDomain: 'example.com',
-  sendMessage: false, replyTimeoutMs: 30_000, connectTimeoutMs: 10_000, probeDeadlineMs: 300_000,
-  targets: [{ address: '192.0.2.10', family: 4, host: 'mx.peer.example' }], localNameHints: [], wallClockStart: Date.UTC(2026, 10, 29),
+  runId: 'run-test',
+  token: 'tok123',
+  suite: 'standard',
+  tls: 'auto',
+  port: 25,
+  helo: 'prober.test',
+  testDomain: 'example.com',
+  sendMessage: false,
+  replyTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  probeDeadlineMs: 300_000,
+  targets: [{ address: '192.0.2.10', family: 4, host: 'mx.peer.example' }],
+  localNameHints: [],
+  wallClockStart: Date.UTC(2026, 10, 29),
   ...overrides,
 });
 
@@ -74,7 +91,10 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
           state = { connection: ++opened, tls: action.implicitTls, mailAccepted: false, inData: false, commands: 0 };
           written.push([]);
           const greeting = policy.greeting?.(state.connection, action.implicitTls) ?? ['220 mx.peer.example ESMTP Postfix'];
-          if (greeting === 'refuse') { inbox.push({ type: 'connect-failed', now, code: 'connect-refused', message: 'ECONNREFUSED' }); break; }
+          if (greeting === 'refuse') {
+            inbox.push({ type: 'connect-failed', now, code: 'connect-refused', message: 'ECONNREFUSED' });
+            break;
+          }
           if (greeting === 'no-connect') break;
           open = true;
           inbox.push({ type: 'connected', now, localAddress: '198.51.100.7', localPort: 40000, ...(action.implicitTls ? { tls: PEER_TLS } : {}) });
@@ -90,17 +110,31 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
             written[written.length - 1]?.push(line);
             state.commands++;
             const r = answer(line, policy, state);
-            if (r === 'close') { inbox.push({ type: 'closed', now }); open = false; break; }
+            if (r === 'close') {
+              inbox.push({ type: 'closed', now });
+              open = false;
+              break;
+            }
             if (r) replies.push(...r);
             extra += policy.after?.(line) ?? '';
           }
           if (replies.length > 0 || extra) inbox.push({ type: 'data', now: now + 1, bytes: encoder.encode(replies.map((l) => `${l}\r\n`).join('') + extra) });
           break;
         }
-        case 'start-tls': state.tls = true; inbox.push({ type: 'tls-ready', now, details: PEER_TLS }); break;
-        case 'set-timer': timers.set(action.timer, now + action.ms); break;
-        case 'clear-timer': timers.delete(action.timer); break;
-        case 'close': open = false; inbox.length = 0; break;
+        case 'start-tls':
+          state.tls = true;
+          inbox.push({ type: 'tls-ready', now, details: PEER_TLS });
+          break;
+        case 'set-timer':
+          timers.set(action.timer, now + action.ms);
+          break;
+        case 'clear-timer':
+          timers.delete(action.timer);
+          break;
+        case 'close':
+          open = false;
+          inbox.length = 0;
+          break;
         case 'sniff-tls': {
           sniffConnection = ++opened;
           const outcome = policy.sniff?.(sniffConnection) ?? 'fail';
@@ -118,8 +152,12 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
           if (Array.isArray(greeting)) serverSays(greeting);
           break;
         }
-        case 'close-sniff': sniffConnection = undefined; break;
-        case 'event': case 'finish': break;
+        case 'close-sniff':
+          sniffConnection = undefined;
+          break;
+        case 'event':
+        case 'finish':
+          break;
       }
     }
   };
@@ -144,7 +182,10 @@ export function runAgainst(policy: PeerPolicy, options: EngineOptions = defaultO
 
 function answer(line: string, policy: PeerPolicy, state: PeerState): string[] | 'close' | undefined {
   if (state.inData) {
-    if (line === '.') { state.inData = false; return policy.reply?.(line, state) ?? ['250 2.0.0 Ok: queued as ABC123']; }
+    if (line === '.') {
+      state.inData = false;
+      return policy.reply?.(line, state) ?? ['250 2.0.0 Ok: queued as ABC123'];
+    }
     return [];
   }
   const custom = policy.reply?.(line, state);
@@ -155,15 +196,30 @@ function answer(line: string, policy: PeerPolicy, state: PeerState): string[] | 
   }
   const verb = line.split(/[ :]/, 1)[0]?.toUpperCase();
   switch (verb) {
-    case 'EHLO': return ['250-mx.peer.example', ...(policy.extensions ?? ['PIPELINING', 'STARTTLS', '8BITMIME']).filter((e) => !(state.tls && e === 'STARTTLS')).map((e, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${e}`)];
-    case 'HELO': return ['250 mx.peer.example'];
-    case 'STARTTLS': return ['220 2.0.0 Ready to start TLS'];
-    case 'RSET': state.mailAccepted = false; return ['250 2.0.0 Ok'];
-    case 'MAIL': state.mailAccepted = true; return ['250 2.1.0 Ok'];
-    case 'RCPT': return state.mailAccepted ? ['554 5.7.1 Relay access denied'] : ['503 5.5.1 Error: need MAIL command'];
-    case 'DATA': state.inData = true; return ['354 End data with <CR><LF>.<CR><LF>'];
-    case 'QUIT': return ['221 2.0.0 Bye'];
-    default: return ['502 5.5.2 Error: command not recognized'];
+    case 'EHLO':
+      return [
+        '250-mx.peer.example',
+        ...(policy.extensions ?? ['PIPELINING', 'STARTTLS', '8BITMIME']).filter((e) => !(state.tls && e === 'STARTTLS')).map((e, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${e}`),
+      ];
+    case 'HELO':
+      return ['250 mx.peer.example'];
+    case 'STARTTLS':
+      return ['220 2.0.0 Ready to start TLS'];
+    case 'RSET':
+      state.mailAccepted = false;
+      return ['250 2.0.0 Ok'];
+    case 'MAIL':
+      state.mailAccepted = true;
+      return ['250 2.1.0 Ok'];
+    case 'RCPT':
+      return state.mailAccepted ? ['554 5.7.1 Relay access denied'] : ['503 5.5.1 Error: need MAIL command'];
+    case 'DATA':
+      state.inData = true;
+      return ['354 End data with <CR><LF>.<CR><LF>'];
+    case 'QUIT':
+      return ['221 2.0.0 Bye'];
+    default:
+      return ['502 5.5.2 Error: command not recognized'];
   }
 }
 

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { CONTROL_COUNT, SUITE_SIZES } from '@relayprobe/contracts';
 import { CONTROLS, RELAY_VECTORS, SUITE_VECTORS } from '../src/relay-vectors.js';
 
-test('SUITE_SIZES and CONTROL_COUNT are the registry\'s counts', () => {
+test("SUITE_SIZES and CONTROL_COUNT are the registry's counts", () => {
   assert.deepEqual(SUITE_SIZES, { quick: SUITE_VECTORS.quick.length, standard: SUITE_VECTORS.standard.length, thorough: SUITE_VECTORS.thorough.length });
   assert.equal(SUITE_SIZES.thorough, RELAY_VECTORS.length);
   assert.equal(CONTROL_COUNT, CONTROLS.length);
 });
 
-test('the README names the registry\'s numbers wherever it counts vectors or tests of a suite', () => {
+test("the README names the registry's numbers wherever it counts vectors or tests of a suite", () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
   const counted = [...readme.matchAll(/\b(\d+) (?:vectors|relay vectors|address tricks)\b/g)].map((m) => Number(m[1]));
   assert.ok(counted.length > 0, 'the README counts the vectors somewhere');
@@ -20,4 +20,3 @@ test('the README names the registry\'s numbers wherever it counts vectors or tes
   const allN = [...readme.matchAll(/\ball (\d+)\b/g)].map((m) => Number(m[1]));
   for (const n of allN) assert.equal(n, RELAY_VECTORS.length, `README says "all ${n}"`);
 });
-
