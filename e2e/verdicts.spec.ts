@@ -67,7 +67,7 @@ test('a closed Postfix: "Not an open relay", enhanced codes explained on focus',
   expect(await shownOnFocus()).toBe(JSON.stringify(meaning));
 
   // The page's title is the one the server gives link previews.
-  await expect(page).toHaveTitle(resultPageTitle('127.0.0.1', 'complete', 'closed'));
+  await expect(page).toHaveTitle(resultPageTitle({ target: '127.0.0.1', port: target.port, status: 'complete', verdict: 'closed', startedAt: result.startedAt }));
 
   // Session facts: the greeting the server sent.
   await expect(page.getByRole('heading', { name: 'Session', exact: true })).toBeVisible();

@@ -20,6 +20,7 @@ const selectLookup = (s: S) => s.result.lookup;
 const selectRequest = (s: S) => s.result.request;
 const selectStatus = (s: S) => s.result.status;
 const selectVerdictCode = (s: S) => (s.result.view.verdict ?? s.result.doneVerdict)?.code;
+const selectStartedAt = (s: S) => s.result.startedAt;
 
 /**
  * document.title as the server wrote it for link previews (contracts' resultPageTitle, escaped as
@@ -29,11 +30,14 @@ const selectVerdictCode = (s: S) => (s.result.view.verdict ?? s.result.doneVerdi
 function useResultTitle(): void {
   const request = useApp(selectRequest);
   const status = useApp(selectStatus);
-  const verdictCode = useApp(selectVerdictCode);
+  const verdict = useApp(selectVerdictCode);
+  const startedAt = useApp(selectStartedAt);
   const target = request?.target;
+  const port = request?.port;
   useEffect(() => {
-    if (target !== undefined && status !== undefined) document.title = escapeForDisplay(resultPageTitle(target, status, verdictCode));
-  }, [target, status, verdictCode]);
+    if (target === undefined || port === undefined || status === undefined || startedAt === undefined) return;
+    document.title = escapeForDisplay(resultPageTitle({ target, port, status, verdict, startedAt }));
+  }, [target, port, status, verdict, startedAt]);
 }
 
 /** The result page for `id`. */
