@@ -5,34 +5,17 @@
 // the probe waits exactly that long, then retries (and is deferred again: "Inconclusive"). Only this
 // spec pays the 4 s; it waits for states (the clock showing one second less, the line gone), never
 // for fixed times.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
-import { startServerProcess, type ServingProcess } from '../apps/server/test/helpers/server-process.js';
-import { browserServerEnv } from './support/servers.js';
-import { expect, test as base } from './support/fixtures.js';
+import { expect } from './support/fixtures.js';
+import { testWithOwnServer } from './support/own-server.js';
 import { startProbeFromForm } from './support/probe-form.js';
 import { expectStatus, finishedResult, transcriptLog } from './support/result-page.js';
 
 /** The retry's wait, in seconds: long enough to watch the clock tick, short enough not to slow the run. */
 const GREYLIST_WAIT_S = 4;
 
-const test = base.extend<object, { greylistServer: ServingProcess }>({
-  // One relayprobe server for this spec, with the greylist retry on; its data directory lives in
-  // the run's (removed by global-teardown.ts).
-  greylistServer: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const dataDir = mkdtempSync(join(process.env.E2E_DATA_DIR ?? tmpdir(), 'greylist-wait-'));
-      const server = await startServerProcess(browserServerEnv(join(dataDir, 'data'), { RELAYPROBE_GREYLIST_WAIT: String(GREYLIST_WAIT_S) }));
-      await use(server);
-      await server.stop(5000);
-    },
-    { scope: 'worker' },
-  ],
-  baseURL: async ({ greylistServer }, use) => use(greylistServer.base),
-});
+// One relayprobe server for this spec, with the greylist retry on.
+const test = testWithOwnServer('greylist-wait', { RELAYPROBE_GREYLIST_WAIT: String(GREYLIST_WAIT_S) });
 
 const clockSeconds = (text: string | undefined): number | undefined => {
   const m = text === undefined ? null : /^(\d+):(\d\d)$/.exec(text.trim());

@@ -27,7 +27,7 @@ export interface PageSettings {
 }
 
 /** The settings as meta tags, escaped. */
-export function settingTags(settings: PageSettings): string[] {
+function settingTags(settings: PageSettings): string[] {
   return [
     `<meta name="${PAGE_SETTING_NAMES.oldResultDays}" content="${settings.oldResultDays}">`,
     ...(settings.publicUrl ? [`<meta name="${PAGE_SETTING_NAMES.publicUrl}" content="${html(settings.publicUrl)}">`] : []),

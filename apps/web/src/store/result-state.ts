@@ -33,13 +33,15 @@ export interface ResultState {
   request: ProbeRequest | undefined;
   /** When the probe started (the document's `startedAt`); event `ms` count from here. */
   startedAt: string | undefined;
+  /** How long a finished probe took (the document's `durationMs`; absent while running and for interrupted ones). */
+  durationMs: number | undefined;
 }
 
 /** The state of a result page before anything is known. */
 export function emptyResult(id?: string): ResultState {
   return {
     id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events: [], held: {},
-    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined,
+    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined, durationMs: undefined,
   };
 }
 
@@ -78,7 +80,7 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   // A finished status is final: a document fetched before `done` must not turn it back to running.
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
   return {
-    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt,
+    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt, durationMs: doc.durationMs,
     view: withDocumentFallback(merged.view, doc),
   };
 }

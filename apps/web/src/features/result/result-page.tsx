@@ -13,6 +13,7 @@ import { TranscriptLog } from './transcript/transcript-log.js';
 import { TimelineChart } from './timeline/timeline-chart.js';
 import { SessionFactsSection } from './session-facts/session-facts.js';
 import { ResultActions } from './actions/result-actions.js';
+import { ResultWhen } from './when/result-when.js';
 import './result.css';
 
 type S = AppState;
@@ -63,6 +64,7 @@ export function ResultPage({ id }: { id: string }) {
             'Result'
           )}
         </h1>
+        <ResultWhen />
         <VerdictPanel />
         <ProbeProgress />
         <ResultActions id={id} />
