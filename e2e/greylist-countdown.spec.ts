@@ -10,6 +10,7 @@ import { expect } from './support/fixtures.js';
 import { testWithOwnServer } from './support/own-server.js';
 import { startProbeFromForm } from './support/probe-form.js';
 import { expectStatus, finishedResult, transcriptLog } from './support/result-page.js';
+import { inEachLayout } from './support/layouts.js';
 
 /** The retry's wait, in seconds: long enough to watch the clock tick, short enough not to slow the run. */
 const GREYLIST_WAIT_S = 4;
@@ -47,4 +48,15 @@ test('a greylisting server: a countdown to the retry that ticks each second and 
   const wait = result.events.find((e) => e.type === 'info' && e.code === 'greylist-wait');
   expect(wait?.type === 'info' ? wait.waitMs : undefined).toBe(GREYLIST_WAIT_S * 1000);
   await expect(transcriptLog(page)).toContainText(`Waiting ${GREYLIST_WAIT_S} s`);
+
+  // The timeline shows the wait as a bar of its own, from the wait to the reconnect, in words too.
+  const waitRow = page.getByRole('list', { name: 'Timeline', exact: true }).getByRole('listitem').filter({ hasText: 'Greylist wait' });
+  await expect(waitRow).toHaveCount(1);
+  await expect(waitRow).toContainText(/\d(\.\d)? s · until the retry/);
+  await inEachLayout(page, testInfo, 'timeline-greylist-wait', async () => {
+    await waitRow.scrollIntoViewIfNeeded();
+    await expect(waitRow).toBeVisible();
+    const bar = await waitRow.locator('.bar-wait').boundingBox();
+    expect(bar?.width ?? 0, 'the wait bar has a length').toBeGreaterThan(10);
+  });
 });

@@ -72,7 +72,7 @@ test('a closed Postfix: "Not an open relay", enhanced codes explained on focus',
   // Session facts: the greeting the server sent.
   await expect(page.getByRole('heading', { name: 'Session', exact: true })).toBeVisible();
   await expect(page.getByText('ESMTP Postfix').first()).toBeVisible();
-  await expect(page.locator('[aria-label="Timeline"]')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Timeline', exact: true })).toBeVisible();
 
   expectTranscriptOf(await transcriptText(page), result);
 });

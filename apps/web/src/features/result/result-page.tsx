@@ -1,6 +1,6 @@
 // /r/:id: the same page whether the probe is running or finished. It follows the result (document,
 // then live stream) while mounted; every part reads the store through its own selectors.
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { escapeForDisplay, resultPageTitle } from '@relayprobe/contracts';
 import { followInBrowser } from '../../live/follow-in-browser.js';
 import { useApp } from '../../store/use-app.js';
@@ -10,11 +10,14 @@ import { VerdictPanel } from './verdict/verdict-panel.js';
 import { ProbeProgress } from './verdict/probe-progress.js';
 import { EvidenceTable } from './evidence/evidence-table.js';
 import { TranscriptLog } from './transcript/transcript-log.js';
-import { TimelineChart } from './timeline/timeline-chart.js';
 import { SessionFactsSection } from './session-facts/session-facts.js';
 import { ResultActions } from './actions/result-actions.js';
 import { ResultWhen } from './when/result-when.js';
 import './result.css';
+
+// Below the fold and not needed to read the verdict: loaded after the page's first script, which
+// keeps the initial JavaScript within its budget (DESIGN.md "Performance targets").
+const TimelineChart = lazy(() => import('./timeline/timeline-chart.js').then((m) => ({ default: m.TimelineChart })));
 
 type S = AppState;
 const selectLookup = (s: S) => s.result.lookup;
@@ -71,7 +74,9 @@ export function ResultPage({ id }: { id: string }) {
       </section>
       <EvidenceTable />
       <TranscriptLog />
-      <TimelineChart />
+      <Suspense fallback={null}>
+        <TimelineChart />
+      </Suspense>
       <SessionFactsSection />
     </div>
   );
