@@ -84,8 +84,9 @@ test('a result older than 30 days says how old it is and puts "Run again" first;
     expect(button?.y ?? Infinity, '"Run again" comes before the verdict').toBeLessThan(verdict?.y ?? 0);
   });
 
-  // "Run again" starts the same request.
+  // "Run again" starts the same request; the new result's heading has the focus.
   await runAgain.click();
   await expect(old).toHaveURL((url) => RESULT_PATH.test(url.pathname) && idFromUrl(url.href) !== id);
+  await expect(old.getByRole('heading', { level: 1 })).toBeFocused();
   expect((await finishedResult(request, idFromUrl(old.url()))).request).toEqual(result.request);
 });

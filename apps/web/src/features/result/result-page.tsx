@@ -1,8 +1,9 @@
 // /r/:id: the same page whether the probe is running or finished. It follows the result (document,
 // then live stream) while mounted; every part reads the store through its own selectors.
-import { Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { escapeForDisplay, resultPageTitle } from '@relayprobe/contracts';
 import { followInBrowser } from '../../live/follow-in-browser.js';
+import { arrivedInApp } from '../../router/navigation.js';
 import { useApp } from '../../store/use-app.js';
 import type { AppState } from '../../store/app-state.js';
 import { NoSuchResult } from './no-such-result.js';
@@ -50,12 +51,19 @@ export function ResultPage({ id }: { id: string }) {
   useResultTitle();
   const lookup = useApp(selectLookup);
   const request = useApp(selectRequest);
+  // After "Test" or "Run again", focus goes to the result's heading once it names the target (or
+  // says the result cannot be read), so a screen reader starts reading the new page there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const settled = lookup !== 'idle' && lookup !== 'loading';
+  useEffect(() => {
+    if (settled && arrivedInApp()) heading.current?.focus();
+  }, [settled]);
 
   if (lookup === 'not-found') return <NoSuchResult />;
   return (
     <div className="result-page">
-      <section className="panel result-head">
-        <h1 id="result-title">
+      <section className="panel result-head" aria-labelledby="result-title">
+        <h1 id="result-title" tabIndex={-1} ref={heading}>
           {request ? (
             <>
               <span className="target">{escapeForDisplay(request.target)}</span>{' '}
