@@ -15,7 +15,7 @@ function legibleParts(page: Page): [string, Locator][] {
     ['verdict status', verdictStatus(page)],
     ['transcript', transcriptLog(page)],
     ['Session heading', page.getByRole('heading', { name: 'Session', exact: true })],
-    ['Evidence caption', page.getByRole('table', { name: 'Evidence' }).locator('caption')],
+    ['Evidence heading', page.getByRole('heading', { name: 'Evidence', exact: true })],
   ];
 }
 

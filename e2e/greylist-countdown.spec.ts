@@ -5,34 +5,18 @@
 // the probe waits exactly that long, then retries (and is deferred again: "Inconclusive"). Only this
 // spec pays the 4 s; it waits for states (the clock showing one second less, the line gone), never
 // for fixed times.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { VERDICT_LABELS } from '@relayprobe/contracts';
-import { startServerProcess, type ServingProcess } from '../apps/server/test/helpers/server-process.js';
-import { browserServerEnv } from './support/servers.js';
-import { expect, test as base } from './support/fixtures.js';
+import { expect } from './support/fixtures.js';
+import { testWithOwnServer } from './support/own-server.js';
 import { startProbeFromForm } from './support/probe-form.js';
 import { expectStatus, finishedResult, transcriptLog } from './support/result-page.js';
+import { inEachLayout } from './support/layouts.js';
 
 /** The retry's wait, in seconds: long enough to watch the clock tick, short enough not to slow the run. */
 const GREYLIST_WAIT_S = 4;
 
-const test = base.extend<object, { greylistServer: ServingProcess }>({
-  // One relayprobe server for this spec, with the greylist retry on; its data directory lives in
-  // the run's (removed by global-teardown.ts).
-  greylistServer: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const dataDir = mkdtempSync(join(process.env.E2E_DATA_DIR ?? tmpdir(), 'greylist-wait-'));
-      const server = await startServerProcess(browserServerEnv(join(dataDir, 'data'), { RELAYPROBE_GREYLIST_WAIT: String(GREYLIST_WAIT_S) }));
-      await use(server);
-      await server.stop(5000);
-    },
-    { scope: 'worker' },
-  ],
-  baseURL: async ({ greylistServer }, use) => use(greylistServer.base),
-});
+// One relayprobe server for this spec, with the greylist retry on.
+const test = testWithOwnServer('greylist-wait', { RELAYPROBE_GREYLIST_WAIT: String(GREYLIST_WAIT_S) });
 
 const clockSeconds = (text: string | undefined): number | undefined => {
   const m = text === undefined ? null : /^(\d+):(\d\d)$/.exec(text.trim());
@@ -64,4 +48,15 @@ test('a greylisting server: a countdown to the retry that ticks each second and 
   const wait = result.events.find((e) => e.type === 'info' && e.code === 'greylist-wait');
   expect(wait?.type === 'info' ? wait.waitMs : undefined).toBe(GREYLIST_WAIT_S * 1000);
   await expect(transcriptLog(page)).toContainText(`Waiting ${GREYLIST_WAIT_S} s`);
+
+  // The timeline shows the wait as a bar of its own, from the wait to the reconnect, in words too.
+  const waitRow = page.getByRole('list', { name: 'Timeline', exact: true }).getByRole('listitem').filter({ hasText: 'Greylist wait' });
+  await expect(waitRow).toHaveCount(1);
+  await expect(waitRow).toContainText(/\d(\.\d)? s · until the retry/);
+  await inEachLayout(page, testInfo, 'timeline-greylist-wait', async () => {
+    await waitRow.scrollIntoViewIfNeeded();
+    await expect(waitRow).toBeVisible();
+    const bar = await waitRow.locator('.bar-wait').boundingBox();
+    expect(bar?.width ?? 0, 'the wait bar has a length').toBeGreaterThan(10);
+  });
 });

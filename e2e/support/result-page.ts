@@ -47,11 +47,11 @@ export function evidenceTable(page: Page): Locator {
   return page.getByRole('table', { name: 'Evidence' });
 }
 
-/** The Evidence row whose first cell is exactly `key` (R01, C2, ...). */
+/** The Evidence row whose first cell (its row header: the key, then the test's name) starts with exactly `key` (R01, C2, ...). */
 export function evidenceRow(page: Page, key: string): Locator {
   return evidenceTable(page)
     .locator('tr')
-    .filter({ has: page.locator('td:first-child, th:first-child', { hasText: new RegExp(`^\\s*${escapeRegExp(key)}\\s*$`) }) });
+    .filter({ has: page.locator('td:first-child, th:first-child', { hasText: new RegExp(`^\\s*${escapeRegExp(key)}(\\s|$)`) }) });
 }
 
 /** The result document once the server has committed its final state. */

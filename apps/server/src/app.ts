@@ -127,7 +127,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
   await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
-  await app.register(pageRoutes, { manager, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
+  await app.register(pageRoutes, { manager, linkTo, publicBase, oldResultDays: config.oldResultDays, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 
   app.addHook('onClose', async () => {
     await manager.shutdown(config.shutdownGraceSeconds * 1000);

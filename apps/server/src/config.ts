@@ -24,6 +24,8 @@ export interface ServerConfig {
   targetHourlyLimit: number;
   timeoutSeconds: number;
   greylistWaitSeconds: number;
+  /** A result page older than this many days says its age and offers "Run again" first (0: never). */
+  oldResultDays: number;
   shutdownGraceSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -129,6 +131,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_TARGET_HOURLY_LIMIT', key: 'targetHourlyLimit', defaultText: '6', description: 'Probes of one mail server per hour (one at a time).', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TIMEOUT', key: 'timeoutSeconds', defaultText: '30', description: 'Seconds to wait for each SMTP reply.', parse: integer(1, 600) },
   { name: 'RELAYPROBE_GREYLIST_WAIT', key: 'greylistWaitSeconds', defaultText: '360', description: 'Longest wait, in seconds, for a greylisting server before its deferred tests are retried once; 0 turns the retry off.', parse: integer(0, 3600) },
+  { name: 'RELAYPROBE_OLD_RESULT_DAYS', key: 'oldResultDays', defaultText: '30', description: 'A result page older than this many days says how old it is and offers "Run again" first; 0 never does.', parse: integer(0, 36500) },
   { name: 'RELAYPROBE_SHUTDOWN_GRACE', key: 'shutdownGraceSeconds', defaultText: '20', description: 'On SIGTERM, seconds running probes get to finish before they are stopped and marked interrupted.', parse: integer(0, 3600) },
   { name: 'RELAYPROBE_LOG_LEVEL', key: 'logLevel', defaultText: 'info', description: 'fatal, error, warn, info, debug, trace or silent.',
     parse: (t) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent')) },

@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedPort, startProfile, startTrapListener, type ProfileName, type ServerHandle } from '@relayprobe/testkit';
 import {
-  ApiError, CreateProbeBody, Health, ProbeList, RELAYPROBE_VERSION, ResultDocument, SUITES, VERDICT_LABELS, schemaErrors, type EventMessage,
+  ApiError, CreateProbeBody, Health, ProbeList, RELAYPROBE_VERSION, ResultDocument, SUITES, VERDICT_LABELS, schemaErrors, durationText, utcDayText, type EventMessage,
 } from '@relayprobe/contracts';
 import { collectEvents, postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
 import { fetchJson, metaContent, metricValue, pageTitle, refusedUpgrade } from './helpers/api-reading.js';
@@ -286,11 +286,16 @@ test('/r/:id: title and Open Graph tags name the verdict and target; noindex, no
   const page = await response.text();
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+  const day = utcDayText(doc.startedAt);
   for (const title of [pageTitle(page), metaContent(page, 'og:title')]) {
-    assert.match(title ?? '', /Not an open relay/);
-    assert.match(title ?? '', /127\.0\.0\.1/);
+    // "Not an open relay: 127.0.0.1:2525 · 3 Dec 2026": the verdict, the target with its port, the day.
+    assert.equal(title, `Not an open relay: 127.0.0.1:${doc.request.port} · ${day}`);
   }
-  assert.equal(metaContent(page, 'og:description'), doc.verdict?.summary);
+  // The summary, then when (date and time), on which port, and how long it took.
+  const description = metaContent(page, 'og:description') ?? '';
+  assert.ok(description.startsWith(`${doc.verdict?.summary} `), description);
+  assert.ok(description.endsWith(`Tested ${day} at ${doc.startedAt.slice(11, 16)} UTC on port ${doc.request.port}; took ${durationText(doc.durationMs ?? -1)}.`), description);
+  assert.equal(metaContent(page, 'og:url'), undefined, 'no og:url without RELAYPROBE_PUBLIC_URL: a preview needs an absolute link');
   assert.match(response.headers.get('x-robots-tag') ?? '', /noindex/);
   assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
   const csp = response.headers.get('content-security-policy') ?? '';

@@ -26,7 +26,7 @@ test('defaults: an empty environment gives the documented configuration', () => 
   assert.deepEqual(configOf({}), {
     host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
     sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
-    maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, shutdownGraceSeconds: 20, logLevel: 'info',
+    maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, oldResultDays: 30, shutdownGraceSeconds: 20, logLevel: 'info',
   });
 });
 
@@ -57,6 +57,7 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_TARGET_HOURLY_LIMIT: { good: [['1', 1], ['2', 2]], bad: ['0', '1e3'] },
   RELAYPROBE_TIMEOUT: { good: [['1', 1], ['600', 600]], bad: ['0', '601', '30s'] },
   RELAYPROBE_GREYLIST_WAIT: { good: [['0', 0], ['360', 360], ['3600', 3600]], bad: ['-1', '3601', '6m'] },
+  RELAYPROBE_OLD_RESULT_DAYS: { good: [['0', 0], ['7', 7], ['36500', 36500]], bad: ['-1', '36501', '2.5', 'month'] },
   RELAYPROBE_SHUTDOWN_GRACE: { good: [['0', 0], ['3600', 3600]], bad: ['3601', '1.5', 'soon'] },
   RELAYPROBE_LOG_LEVEL: { good: [['silent', 'silent'], ['debug', 'debug'], ['fatal', 'fatal']], bad: ['verbose', 'INFO', '1'] },
 };

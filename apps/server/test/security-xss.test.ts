@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { DEFAULT_HOSTNAME, hostileBanner, startHostile, startScriptedServer, type ServerHandle } from '@relayprobe/testkit';
 import { escapeForDisplay, formatTranscript, type ProbeEvent, type ResultDocument } from '@relayprobe/contracts';
 import { postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
+import { testedWhen } from '../src/pages/share-page.js';
 
 // Two servers: one without a web build (server-rendered pages), one with a minimal web app shell.
 const webRoots = mkdtempSync(join(tmpdir(), 'relayprobe-xss-'));
@@ -128,7 +129,8 @@ for (const [mode, on] of [['server-rendered page', server], ['web app shell', sh
     for (const name of ['name="description"', 'property="og:description"']) {
       const content = new RegExp(`<meta ${name} content="([^"]*)">`).exec(page)?.[1];
       assert.ok(content !== undefined, `${name} is present`);
-      assert.equal(unescapeHtml(content), escapeForDisplay(doc.verdict.summary), `${name}: exactly the summary, as text`);
+      // The summary as text, then our own words of when and where (share-page.ts testedWhen).
+      assert.equal(unescapeHtml(content), `${escapeForDisplay(doc.verdict.summary)} ${testedWhen(doc)}`, `${name}: exactly the summary, as text, then when it was tested`);
     }
     assert.ok(page.includes('&amp;amp;'), 'an entity in server text stays text (double-escaped)');
   });

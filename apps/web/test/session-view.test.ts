@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeCertificate, describeTls, foldEvents, withDocumentFallback, type ProbeEvent, type SessionFacts } from '@relayprobe/contracts';
-import { sessionFacts as factsOfView } from '../src/features/result/session-facts/session-view.js';
+import { attemptWords, sessionFacts as factsOfView } from '../src/features/result/session-facts/session-view.js';
 import { EventLog, openRelayTranscript, reply, TLS_SELF_SIGNED } from './helpers/events.js';
 
 // The facts are read from the fold of the events now; a document's session facts fill in as the
@@ -47,7 +47,7 @@ test('the finished session facts win, and a bad certificate has its problems in 
     pipelining: true, starttlsOffered: true, tls: TLS_SELF_SIGNED, localNames: ['mx.example.com'], connections: 2,
   };
   const facts = sessionFacts(session, openRelayTranscript().events);
-  assert.deepEqual(valuesOf(facts, 'Addresses tried'), ['192.0.2.1 port 25: smtp-session']);
+  assert.deepEqual(valuesOf(facts, 'Addresses tried'), ['192.0.2.1 port 25: the tests ran here'], 'words, not the engine\'s code (smtp-session)');
   assert.deepEqual(valuesOf(facts, 'Extensions'), ['PIPELINING', 'STARTTLS']);
   assert.deepEqual(valuesOf(facts, 'Connections'), ['2']);
   assert.deepEqual(valuesOf(facts, 'TLS protocol'), ['TLSv1.3']);
@@ -78,4 +78,11 @@ test('server text in the facts is escaped', () => {
   const log = new EventLog();
   log.add(reply(['220 evil\u001b[31m\u202e'], { phase: 'greeting' }));
   assert.deepEqual(valuesOf(sessionFacts(undefined, log.events), 'Greeting'), ['220 evil\\e[31m\\u202e']);
+});
+
+test('every attempt outcome is in words: known codes have their own, others are spaced out', () => {
+  assert.equal(attemptWords('connect-refused'), 'connection refused (nothing listens on that port)');
+  assert.equal(attemptWords('greeting-timeout'), 'no greeting in time (possibly a tarpit)');
+  assert.equal(attemptWords('malformed-reply'), 'malformed reply');
+  for (const code of ['smtp-session', 'connect-timeout', '421', 'no-service', 'unexpected-greeting']) assert.doesNotMatch(attemptWords(code), /-/, code);
 });

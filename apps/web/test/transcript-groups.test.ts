@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTranscript } from '@relayprobe/contracts';
-import { groupOf, linesOf, splitAtEnhanced, transcriptGroups } from '../src/features/result/transcript/transcript-groups.js';
+import { enhancedCodesIn, groupOf, linesOf, repeats, splitAtEnhanced, transcriptGroups } from '../src/features/result/transcript/transcript-groups.js';
 import { EventLog, command, info, openRelayTranscript, reply, vectorResult, vectorStart } from './helpers/events.js';
 
 const events = openRelayTranscript().events;
@@ -18,7 +18,10 @@ test('lines are grouped by phase, then one group per vector', () => {
   const groups = transcriptGroups(events);
   assert.deepEqual(groups.map((g) => `${g.kind}:${g.id}`), ['phase:resolve', 'phase:connect', 'phase:greeting', 'phase:ehlo', 'vector:C1', 'vector:R01', 'phase:quit', 'phase:done']);
   const r01 = groups.find((g) => g.id === 'R01');
+  // The vector's start line names it: that line is the heading (named without its markers), not a heading repeating it.
   assert.equal(r01?.label, 'R01 plain third-party relay');
+  assert.equal(r01?.headingIsFirstLine, true);
+  assert.equal(r01?.lines[0]?.text, '=== [R01] plain third-party relay (test 2 of 2)');
   assert.equal(r01?.lines.length, 8); // start, RSET, MAIL, RCPT, three replies, result
   assert.equal(groups.find((g) => g.id === 'greeting')?.label, 'Greeting');
   assert.equal(new Set(groups.map((g) => g.key)).size, groups.length, 'group keys are unique');
@@ -33,7 +36,8 @@ test('a vector interrupted by a reconnect gets a second group of its own', () =>
   log.add(vectorResult('R05', 'relay-denied'));
   const groups = transcriptGroups(log.events);
   assert.deepEqual(groups.map((g) => g.id), ['R05', 'connect', 'R05']);
-  assert.equal(groups[2]?.label, 'R05 local sender');
+  assert.equal(groups[2]?.label, 'R05 local sender (continued)');
+  assert.equal(groups[2]?.headingIsFirstLine, false);
   assert.notEqual(groups[0]?.key, groups[2]?.key);
 });
 
@@ -77,4 +81,32 @@ test('an event is formatted once: its lines keep their identity across renders',
   const first = transcriptGroups(events.slice(0, 6));
   const later = transcriptGroups(events);
   assert.equal(first[0]?.lines[0], later[0]?.lines[0]);
+});
+
+test('no group heading repeats the line beneath it', () => {
+  for (const group of transcriptGroups(openRelayTranscript().events)) {
+    // What the reader sees as the heading, and the line under it.
+    const [heading, beneath] = group.headingIsFirstLine ? [group.lines[0]?.text ?? '', group.lines[1]?.text] : [group.label, group.lines[0]?.text];
+    if (beneath !== undefined) assert.ok(!repeats(beneath, heading), `"${heading}" over "${beneath}"`);
+  }
+});
+
+test('phases whose first line starts with a command or "Verdict" have headings in other words', () => {
+  const log = new EventLog();
+  log.add(command('EHLO prober.example.net', 'ehlo'));
+  log.add(command('STARTTLS', 'starttls'));
+  log.add(command('QUIT', 'quit'));
+  log.add({ type: 'verdict', verdict: { code: 'closed', label: 'Not an open relay', summary: 's', advice: 'a', reasons: [] } });
+  const groups = transcriptGroups(log.events);
+  assert.deepEqual(groups.map((g) => [g.label, g.headingIsFirstLine]), [['Introduction and extensions', false], ['Upgrade to TLS', false], ['Closing', false], ['Summary', false]]);
+  for (const group of groups) assert.ok(!repeats(group.lines[0]?.text ?? '', group.label), group.label);
+});
+
+test('the key lists each enhanced code shown, once, in order, and nothing that is not one', () => {
+  const log = new EventLog();
+  log.add(reply(['250 2.1.0 Ok'], { enhanced: '2.1.0' }));
+  log.add(reply(['554 5.7.1 Relay access denied'], { enhanced: '5.7.1' }));
+  log.add(reply(['250 2.1.0 Ok'], { enhanced: '2.1.0' }));
+  log.add(reply(['550 x.y.z odd'], { enhanced: 'x.y.z' }));
+  assert.deepEqual(enhancedCodesIn(transcriptGroups(log.events)), ['2.1.0', '5.7.1']);
 });

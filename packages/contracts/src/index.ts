@@ -32,7 +32,7 @@ export {
   ServerMessage,
   type ApiErrorCode,
 } from './api.js';
-export { NO_SUCH_RESULT_TITLE, resultPageTitle } from './page-text.js';
+export { NO_SUCH_RESULT_TITLE, PAGE_SETTING_NAMES, durationText, resultPageTitle, targetWithPort, utcDayText } from './page-text.js';
 export { PAGE_WORDING, applyWording, forPage } from './advice-wording.js';
 export { EMPTY_RESULT_VIEW, documentFields, foldEvent, foldEvents, serverEvents, withDocumentFallback, type ResultView, type ServerView } from './fold-events.js';
 export { CONTROL_COUNT, SUITE_SIZES } from './suite-sizes.js';

@@ -1,24 +1,43 @@
 // /r/:id without JavaScript: the verdict, the evidence and the transcript, rendered on the server
 // as escaped text, with the result's own title, description and Open Graph tags so a pasted link
 // previews its verdict in chat tools. A running probe refreshes itself every few seconds.
-import { formatTranscript, OUTCOME_WORDS, resultPageTitle, type ResultDocument } from '@relayprobe/contracts';
+import { durationText, formatTranscript, OUTCOME_WORDS, resultPageTitle, utcDayText, type ResultDocument } from '@relayprobe/contracts';
 import { html } from './html.js';
 import { headTags } from './web-app.js';
 import { PAGE_STYLE } from './page-style.js';
 
 export interface SharePageInput {
   result: ResultDocument;
-  /** Absolute link when RELAYPROBE_PUBLIC_URL is set, else the path. */
-  url: string;
+  /** og:url: the absolute link when RELAYPROBE_PUBLIC_URL is set, else none. */
+  url: string | undefined;
 }
 
-/** Title and description for link previews. */
+/** How long the probe took: the document's duration, else (interrupted) its last event's time. */
+function durationOf(result: ResultDocument): number | undefined {
+  return result.durationMs ?? result.events.at(-1)?.ms;
+}
+
+/**
+ * When, where and how long, for a preview (UTC: the reader's zone is unknown here):
+ * "Tested 3 Dec 2026 at 14:05 UTC on port 25; took 4.2 s."
+ */
+export function testedWhen(result: ResultDocument): string {
+  const day = utcDayText(result.startedAt);
+  const at = day === undefined ? '' : ` ${day} at ${result.startedAt.slice(11, 16)} UTC`;
+  const port = ` on port ${result.request.port}`;
+  if (result.status === 'running') return `Started${at}${port}.`;
+  const took = durationOf(result);
+  return `Tested${at}${port}${took === undefined ? '' : `; took ${durationText(took)}`}.`;
+}
+
+/** Title and description for link previews: what came out first, then when, where and how long. */
 export function previewOf(result: ResultDocument): { title: string; description: string } {
-  const target = result.request.target;
-  const title = resultPageTitle(target, result.status, result.verdict?.code);
-  if (result.status === 'running') return { title, description: `An open-relay test of ${target} is running.` };
-  if (!result.verdict) return { title, description: `The open-relay test of ${target} was interrupted before a verdict.` };
-  return { title, description: result.verdict.summary };
+  const { target, port } = result.request;
+  const title = resultPageTitle({ target, port, status: result.status, verdict: result.verdict?.code, startedAt: result.startedAt });
+  const when = testedWhen(result);
+  if (result.status === 'running') return { title, description: `An open-relay test of ${target} is running. ${when}` };
+  if (!result.verdict) return { title, description: `The open-relay test of ${target} was interrupted before a verdict. ${when}` };
+  return { title, description: `${result.verdict.summary} ${when}` };
 }
 
 export function renderSharePage({ result, url }: SharePageInput): string {
@@ -46,6 +65,7 @@ ${headTags({ title, description, url })}
 <main>
 <p><a href="/">relayprobe</a></p>
 <h1>${html(result.request.target)} <small>port ${result.request.port}, ${html(result.request.suite)} suite</small></h1>
+<p><time datetime="${html(result.startedAt)}">${html(testedWhen(result))}</time></p>
 <section role="status" class="verdict v-${verdict ? html(verdict.code) : 'none'}">
 ${verdict ? `<h2>${html(verdict.label)}</h2><p>${html(verdict.summary)}</p><p><strong>Next:</strong> ${html(verdict.advice)}</p>` : `<h2>${result.status === 'running' ? 'Running…' : 'Interrupted'}</h2><p>${result.status === 'running' ? 'This page refreshes until the test ends.' : 'The test stopped before a verdict; run it again.'}</p>`}
 </section>

@@ -15,6 +15,8 @@ export interface PageRoutesOptions {
   manager: ProbeManager;
   linkTo: (id: string) => string;
   publicBase: string | undefined;
+  /** RELAYPROBE_OLD_RESULT_DAYS, for the web app (PageSettings). */
+  oldResultDays: number;
   tokenRequired: boolean;
   /** The web app's build directory; without an index.html there, the server-rendered pages are used. */
   webRoot: string;
@@ -26,7 +28,10 @@ const HOME_HEAD = { title: 'relayprobe: is your mail server an open relay?', des
 export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
 
 export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, options) => {
-  const web = WebApp.load(options.webRoot);
+  const web = WebApp.load(options.webRoot, { oldResultDays: options.oldResultDays, publicUrl: options.publicBase });
+  // og:url must be absolute: without RELAYPROBE_PUBLIC_URL the service does not know its origin
+  // (the Host header is the client's word), so previews go without one.
+  const absoluteLink = (id: string) => (options.publicBase ? options.linkTo(id) : undefined);
   if (web) {
     // Hashed file names: cache forever.
     await app.register(fastifyStatic, { root: join(web.root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, decorateReply: false });
@@ -50,7 +55,7 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, opt
       return reply.code(404).send(web ? web.render({ title: NO_SUCH_RESULT_TITLE, description: 'The link is wrong or the result is gone.' }) : renderNotFoundPage());
     }
     reply.header('cache-control', 'no-store');
-    if (web) return reply.send(web.render({ ...previewOf(result), url: options.linkTo(id) }));
-    return reply.send(renderSharePage({ result, url: options.linkTo(id) }));
+    if (web) return reply.send(web.render({ ...previewOf(result), url: absoluteLink(id) }));
+    return reply.send(renderSharePage({ result, url: absoluteLink(id) }));
   });
 };

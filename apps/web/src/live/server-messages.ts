@@ -92,8 +92,11 @@ export function readResultDocument(value: unknown): ResultDocument | undefined {
   const doc = value as unknown as ResultDocument & { events: unknown[] };
   // Events are numbered from 1 in order (DESIGN.md "Contracts"); position gives the seq of one that lost it.
   const events = doc.events.map((event, i) => readEvent(event, isObject(event) && int(event.seq) ? (event.seq as number) : i + 1));
-  const { verdict: v, session: facts, ...rest } = doc;
-  return { ...rest, events, ...(v !== undefined && verdict(v) ? { verdict: v } : {}), ...(facts !== undefined && session(facts) ? { session: facts } : {}) };
+  const { verdict: v, session: facts, durationMs, ...rest } = doc;
+  return {
+    ...rest, events, ...(v !== undefined && verdict(v) ? { verdict: v } : {}), ...(facts !== undefined && session(facts) ? { session: facts } : {}),
+    ...(typeof durationMs === 'number' && int(durationMs) && durationMs >= 0 ? { durationMs } : {}),
+  };
 }
 
 /** The answer to POST /api/v1/probes, or undefined when it lacks the id or the link. */

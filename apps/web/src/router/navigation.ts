@@ -5,6 +5,8 @@ import { routeOf, type Route } from './routes.js';
 
 const listeners = new Set<() => void>();
 let current: Route = routeOf(location.pathname);
+/** The page has moved within the app since it loaded (a link, a form, back or forward). */
+let movedInApp = false;
 
 function update(): void {
   const next = routeOf(location.pathname);
@@ -13,11 +15,23 @@ function update(): void {
   for (const listener of listeners) listener();
 }
 
-window.addEventListener('popstate', update);
+window.addEventListener('popstate', () => {
+  movedInApp = true;
+  update();
+});
+
+/**
+ * True when the page on screen was reached inside the app rather than loaded: such a page moves
+ * focus to its heading, as a new page load would put a screen reader at its start.
+ */
+export function arrivedInApp(): boolean {
+  return movedInApp;
+}
 
 /** Go to `path` in the app (history.pushState, no reload) and scroll to the top. */
 export function navigate(path: string): void {
   if (path !== location.pathname) history.pushState(null, '', path);
+  movedInApp = true;
   update();
   window.scrollTo(0, 0);
 }

@@ -38,6 +38,8 @@ export interface ResultState {
   selectedServer: number | undefined;
   /** What the evidence, transcript, timeline and facts show: the result itself, or one server of a domain test (shown-server.ts). */
   shown: ShownServer;
+  /** How long a finished probe took (the document's `durationMs`; absent while running and for interrupted ones). */
+  durationMs: number | undefined;
 }
 
 /** The state of a result page before anything is known; `server` is the one its link chose. */
@@ -45,7 +47,7 @@ export function emptyResult(id?: string, server?: number): ResultState {
   const events: readonly ProbeEvent[] = [];
   return {
     id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events, held: {},
-    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined,
+    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined, durationMs: undefined,
     selectedServer: server, shown: { server: undefined, events, view: EMPTY_RESULT_VIEW },
   };
 }
@@ -93,7 +95,7 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   // A finished status is final: a document fetched before `done` must not turn it back to running.
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
   const next: ResultState = {
-    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt,
+    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt, durationMs: doc.durationMs,
     view: withDocumentFallback(merged.view, doc),
   };
   return { ...next, shown: shownServer(next) };

@@ -1,43 +1,36 @@
 // Actions on a result: "Copy link", "Run again", "Download JSON", "Copy transcript", "Copy as
-// command". Feedback goes to a polite live region; a refused "Run again" is an alert.
+// command". Feedback goes to a polite live region; a refused "Run again" is an alert. An old
+// result has its "Run again" in the notice at the top instead (when/result-when.tsx). Without
+// RELAYPROBE_PUBLIC_URL the link is this browser's address, and the page says how to change that.
 import { useState } from 'react';
 import { formatTranscript } from '@relayprobe/contracts';
-import { probeBody } from '../../../api/probe-body.js';
-import { createProbe, getResultJson } from '../../../api/probes-api.js';
-import { navigate } from '../../../router/navigation.js';
+import { getResultJson } from '../../../api/probes-api.js';
 import { resultPath } from '../../../router/routes.js';
 import { app, useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
+import { pageSettings } from '../page-settings.js';
+import { useResultAge } from '../when/result-age.js';
 import { commandLine } from './command-line.js';
 import { copyText } from './clipboard.js';
 import { downloadJson } from './download-file.js';
+import { useRunAgain } from './run-again.js';
+import { ActionFeedback, type Feedback } from './action-feedback.js';
 
 const selectRequest = (s: AppState) => s.result.request;
 const selectChosenServer = (s: AppState) => s.result.selectedServer;
-
-type Feedback = { kind: 'note' | 'problem'; text: string } | undefined;
 
 /** The action buttons of result `id`. */
 export function ResultActions({ id }: { id: string }) {
   const request = useApp(selectRequest);
   const chosenServer = useApp(selectChosenServer);
   const [feedback, setFeedback] = useState<Feedback>();
-  const [busy, setBusy] = useState(false);
+  const { runAgain, ready, busy } = useRunAgain(setFeedback);
+  const { old } = useResultAge();
+  const { publicUrl } = pageSettings();
 
   const copy = async (text: string, what: string) => {
     const copied = await copyText(text);
     setFeedback(copied ? { kind: 'note', text: `${what} copied.` } : { kind: 'problem', text: `The browser did not allow copying the ${what.toLowerCase()}.` });
-  };
-
-  const runAgain = async () => {
-    if (!request || busy) return;
-    setBusy(true);
-    setFeedback({ kind: 'note', text: 'Starting a new probe…' });
-    const outcome = await createProbe(probeBody(request), app().auth.token);
-    setBusy(false);
-    if (outcome.ok) return navigate(resultPath(outcome.value.id));
-    if (outcome.status === 401) app().requireToken();
-    setFeedback({ kind: 'problem', text: outcome.status === 401 ? `${outcome.message} Enter it on the home page.` : outcome.message });
   };
 
   const download = async () => {
@@ -50,12 +43,14 @@ export function ResultActions({ id }: { id: string }) {
   return (
     <div className="actions">
       <div className="action-buttons">
-        <button type="button" onClick={() => void copy(`${location.origin}${resultPath(id, chosenServer)}`, 'Link')}>
+        <button type="button" onClick={() => void copy(`${publicUrl ?? location.origin}${resultPath(id, chosenServer)}`, 'Link')}>
           Copy link
         </button>
-        <button type="button" onClick={() => void runAgain()} disabled={!request} aria-busy={busy}>
-          Run again
-        </button>
+        {!old && (
+          <button type="button" onClick={() => void runAgain()} disabled={!ready} aria-busy={busy}>
+            Run again
+          </button>
+        )}
         <button type="button" onClick={() => void download()}>
           Download JSON
         </button>
@@ -66,14 +61,13 @@ export function ResultActions({ id }: { id: string }) {
           Copy as command
         </button>
       </div>
-      <p className="action-note" aria-live="polite">
-        {feedback?.kind === 'note' ? feedback.text : ''}
-      </p>
-      {feedback?.kind === 'problem' && (
-        <p className="problem" role="alert">
-          {feedback.text}
+      {publicUrl === undefined && (
+        <p className="hint share-hint">
+          The link uses this browser's address ({location.origin}). To give links and previews the address colleagues use, the operator sets <code>RELAYPROBE_PUBLIC_URL</code> on the relayprobe
+          server.
         </p>
       )}
+      <ActionFeedback feedback={feedback} />
     </div>
   );
 }

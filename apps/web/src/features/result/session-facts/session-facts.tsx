@@ -19,7 +19,7 @@ export function SessionFactsSection() {
   const verdict = useApp(selectVerdict);
   const facts = useMemo(() => sessionFacts({ resolution, session, sessionSoFar, verdict }), [resolution, session, sessionSoFar, verdict]);
   return (
-    <section className="panel session-section">
+    <section className="panel session-section" aria-labelledby="session-title">
       <h2 id="session-title">Session</h2>
       {facts.length === 0 ? (
         <p className="hint">Nothing known yet.</p>

@@ -10,8 +10,33 @@ export interface Fact {
   values: string[];
 }
 
+/**
+ * What happened at an address, in words: an attempt's outcome is the engine's code ("smtp-session",
+ * an error code of the registry, "421", ...), which the page does not show as such.
+ */
+const ATTEMPT_WORDS: Record<string, string> = {
+  'smtp-session': 'the tests ran here',
+  'connect-refused': 'connection refused (nothing listens on that port)',
+  'connect-timeout': 'no connection in time',
+  'connect-failed': 'connection failed',
+  'connection-reset': 'connection reset by the server',
+  'connection-closed': 'the server closed the connection',
+  'greeting-timeout': 'no greeting in time (possibly a tarpit)',
+  '421': 'the server said 421 (closing) instead of a greeting',
+  'no-service': 'the server offers no mail service to us (554 greeting)',
+  'unexpected-greeting': 'the greeting was not 220',
+  'tls-failed': 'the TLS handshake failed',
+  'tls-timeout': 'the TLS handshake did not finish in time',
+  'source-address-unavailable': 'our source address cannot be used',
+};
+
+/** An attempt's outcome in words; a code this page does not know is shown spaced out ("probe-deadline" → "probe deadline"). */
+export function attemptWords(outcome: string): string {
+  return ATTEMPT_WORDS[outcome] ?? outcome.replace(/-/g, ' ');
+}
+
 function addresses(session: SessionFacts | undefined, resolution: Resolution | undefined): string[] {
-  if (session && session.attempts.length > 0) return session.attempts.map((a) => `${a.address} port ${a.port}: ${a.outcome}`);
+  if (session && session.attempts.length > 0) return session.attempts.map((a) => `${a.address} port ${a.port}: ${attemptWords(a.outcome)}`);
   return (resolution?.addresses ?? []).map((a) => `${a.address}${a.host ? ` (${a.host})` : ''}${a.allowed ? '' : `: refused${a.refusal ? `, ${a.refusal}` : ''}`}`);
 }
 

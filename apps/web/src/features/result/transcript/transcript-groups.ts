@@ -27,15 +27,29 @@ export interface TranscriptGroup {
   kind: 'phase' | 'vector';
   /** Phase name or vector key ("R05", "C2@mx.example.com"). */
   id: string;
-  /** What a reader sees above the lines ("R01 plain third-party relay", "Greeting"). */
+  /** The group's name: its heading ("Greeting", "R05 local sender (continued)"), or what a screen reader hears of its first line. */
   label: string;
+  /**
+   * The first line already says what the group is ("=== [R01] plain third-party relay (test 1 of
+   * 22)"): that line is shown as the heading, named `label`, rather than a heading repeating it.
+   */
+  headingIsFirstLine: boolean;
   lines: TranscriptLine[];
 }
 
+// Worded so that no heading repeats the line beneath it (" -> EHLO ...", " -> QUIT", "=== Verdict: ...").
 const PHASE_LABELS: Record<string, string> = {
-  resolve: 'Target', connect: 'Connection', greeting: 'Greeting', ehlo: 'EHLO', starttls: 'STARTTLS', control: 'Controls',
-  vector: 'Relay tests', delivery: 'Test message', quit: 'QUIT', done: 'Verdict',
+  resolve: 'Where to connect', connect: 'Connection', greeting: 'Greeting', ehlo: 'Introduction and extensions', starttls: 'Upgrade to TLS',
+  control: 'Controls', vector: 'Relay tests', delivery: 'Test message', quit: 'Closing', done: 'Summary',
 };
+
+/** Letters and digits only, lower case: "=== [R01] plain" and "R01 plain" compare equal. */
+const bare = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** True when `line` begins by saying `label`. */
+export function repeats(line: string, label: string): boolean {
+  return bare(line).startsWith(bare(label));
+}
 
 /** The phase or vector an event belongs to. */
 export function groupOf(event: ProbeEvent): { kind: 'phase' | 'vector'; id: string } {
@@ -92,7 +106,11 @@ export function transcriptGroups(events: readonly ProbeEvent[]): TranscriptGroup
     if (!group || group.kind !== kind || group.id !== id) {
       const name = kind === 'vector' ? names.get(id) ?? (event.type === 'vector-result' ? event.result.name : undefined) : undefined;
       const label = kind === 'vector' ? (name ? `${id} ${name}` : id) : PHASE_LABELS[id] ?? id;
-      group = { key: `${id}#${event.seq}`, kind, id, label, lines: [] };
+      const first = lines[0]?.text ?? '';
+      const headingIsFirstLine = repeats(first, label);
+      // A vector that resumes after a reconnect starts with a command, not its own start line.
+      const shown = !headingIsFirstLine && kind === 'vector' && event.type !== 'vector-start' ? `${label} (continued)` : label;
+      group = { key: `${id}#${event.seq}`, kind, id, label: shown, headingIsFirstLine, lines: [] };
       groups.push(group);
     }
     group.lines.push(...lines);
@@ -100,11 +118,21 @@ export function transcriptGroups(events: readonly ProbeEvent[]): TranscriptGroup
   return groups;
 }
 
+/** An RFC 3463 enhanced status code: class, subject, detail. */
+const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3}$/;
+
 /** The line split around its enhanced status code (after the 3-digit reply code), or undefined when absent. */
 export function splitAtEnhanced(text: string, code: string | undefined): [string, string, string] | undefined {
-  if (code === undefined || !/^[245]\.\d{1,3}\.\d{1,3}$/.test(code)) return undefined;
+  if (code === undefined || !ENHANCED_CODE.test(code)) return undefined;
   const match = new RegExp(`\\d{3}[ -](${code.replace(/\./g, '\\.')})(?![\\d.])`).exec(text);
   if (!match) return undefined;
   const start = match.index + 4;
   return [text.slice(0, start), code, text.slice(start + code.length)];
+}
+
+/** The enhanced status codes of the groups' lines, each once, in the order they first appear. */
+export function enhancedCodesIn(groups: readonly TranscriptGroup[]): string[] {
+  const codes = new Set<string>();
+  for (const group of groups) for (const line of group.lines) if (line.enhanced !== undefined && ENHANCED_CODE.test(line.enhanced)) codes.add(line.enhanced);
+  return [...codes];
 }

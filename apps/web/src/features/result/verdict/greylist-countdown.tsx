@@ -3,37 +3,19 @@
 // come back later. Retrying in 4:32…". It is empty once the wait is over, the probe has finished,
 // or the page was opened after the retry. The live region stays mounted (so the line is announced
 // when it appears); the clock inside is role="timer", which is not announced every second.
-import { useLayoutEffect, useState } from 'react';
 import { useApp } from '../../../store/use-app.js';
 import type { AppState } from '../../../store/app-state.js';
 import { greylistRetryAt } from '../../../store/result-state.js';
+import { useClock } from '../use-clock.js';
 import { GREYLIST_WAIT_TEXT, clockText, msUntilNextSecond, secondsLeft } from './retry-countdown.js';
 
 const selectRetryAt = (s: AppState) => greylistRetryAt(s.result);
 
-/** The page's clock, read again each time the seconds left until `until` change, and no more once it has passed. */
-function useClockUntil(until: number | undefined): number {
-  const [now, setNow] = useState(() => Date.now());
-  // A layout effect: a new wait is shown with the right number from its first paint.
-  useLayoutEffect(() => {
-    if (until === undefined) return undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = () => {
-      const t = Date.now();
-      setNow(t);
-      const next = msUntilNextSecond(until, t);
-      timer = next === undefined ? undefined : setTimeout(tick, next);
-    };
-    tick();
-    return () => clearTimeout(timer);
-  }, [until]);
-  return now;
-}
-
 /** The countdown to a greylist retry (an empty live region when there is none). */
 export function GreylistCountdown() {
   const retryAt = useApp(selectRetryAt);
-  const now = useClockUntil(retryAt);
+  // Read again each time the seconds left change, and no more once the retry time has passed.
+  const now = useClock(retryAt, (t) => (retryAt === undefined ? undefined : msUntilNextSecond(retryAt, t)));
   const seconds = retryAt === undefined ? 0 : secondsLeft(retryAt, now);
   return (
     <div className="greylist-wait" role="status">
