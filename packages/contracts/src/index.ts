@@ -23,3 +23,5 @@ export * from './host-name.js';
 export * from './smtp-syntax.js';
 export * from './target-grammar.js';
 export * from './probe-input.js';
+export * from './watch-codes.js';
+export * from './watches.js';
