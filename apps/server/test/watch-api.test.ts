@@ -117,6 +117,15 @@ test('the OpenAPI document describes every watch route', async () => {
   assert.deepEqual(Object.keys(doc.paths['/api/v1/watches/{id}/run']), ['post']);
 });
 
+test('/watches and /watches/:id are pages (the web app, or without a build the plain home page), never indexed', async () => {
+  for (const path of ['/watches', '/watches/AAAAAAAAAAAAAAAAAAAAAA']) {
+    const response = await fetch(`${server.base}${path}`);
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(response.headers.get('x-robots-tag') ?? '', /noindex/);
+  }
+});
+
 test('create, list, read, pause, resume, delete; unknown and malformed ids get the same 404', async () => {
   const created = await api(server.base, 'POST', '/api/v1/watches', watchBody(2525));
   assert.equal(created.status, 201);

@@ -11,8 +11,8 @@ import type { AttemptOutcome } from './webhook-sender.js';
 import { isoAt, type Clock } from './watch-clock.js';
 
 /** Delay after attempt N (1-based) failed: 30 s, 2 min, 10 min, 30 min, 2 h; then it has failed. */
-export const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000] as const;
-export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
+const RETRY_DELAYS_MS = [30_000, 120_000, 600_000, 1_800_000, 7_200_000] as const;
+const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 /** Deliveries in flight at once. */
 const CONCURRENCY = 4;
 

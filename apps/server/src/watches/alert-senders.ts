@@ -16,7 +16,7 @@ export interface SenderDependencies {
 }
 
 /** The header that carries a webhook's signature. */
-export const SIGNATURE_HEADER = 'X-Relayprobe-Signature';
+const SIGNATURE_HEADER = 'X-Relayprobe-Signature';
 
 /** A send function for the dispatcher. */
 export function alertSender(deps: SenderDependencies): (delivery: StoredDelivery, signal: AbortSignal) => Promise<AttemptOutcome> {

@@ -31,7 +31,7 @@ export interface WatchRunsOptions {
 }
 
 /** Where a watch points, in alert sentences. */
-export const whereOf = (watch: Pick<StoredWatch, 'target' | 'port'>) => `${watch.target} port ${watch.port}`;
+const whereOf = (watch: Pick<StoredWatch, 'target' | 'port'>) => `${watch.target} port ${watch.port}`;
 
 /** Starts, follows and evaluates the runs of watches. */
 export class WatchRuns {

@@ -1,5 +1,5 @@
 // Actions on a result: "Copy link", "Run again", "Download JSON", "Copy transcript", "Copy as
-// command". Feedback goes to a polite live region; a refused "Run again" is an alert.
+// command", "Watch this server". Feedback goes to a polite live region; a refused "Run again" is an alert.
 import { useState } from 'react';
 import { formatTranscript } from '@relayprobe/contracts';
 import { probeBody } from '../../../api/probe-body.js';
@@ -11,6 +11,7 @@ import type { AppState } from '../../../store/app-state.js';
 import { commandLine } from './command-line.js';
 import { copyText } from './clipboard.js';
 import { downloadJson } from './download-file.js';
+import { WatchButton } from './watch-button.js';
 
 const selectRequest = (s: AppState) => s.result.request;
 
@@ -63,6 +64,7 @@ export function ResultActions({ id }: { id: string }) {
         <button type="button" onClick={() => request && void copy(commandLine(request), 'Command')} disabled={!request}>
           Copy as command
         </button>
+        <WatchButton request={request} onProblem={(text) => setFeedback({ kind: 'problem', text })} />
       </div>
       <p className="action-note" aria-live="polite">
         {feedback?.kind === 'note' ? feedback.text : ''}
