@@ -125,7 +125,15 @@ for (const viewport of [DESKTOP, PHONE]) {
     // Several enhanced codes in the transcript, and still one stop for all of it.
     expect(await transcriptLog(page).locator('abbr').count()).toBeGreaterThan(3);
     await heading.focus();
-    expect(await tabStops(page)).toEqual(['button Copy link', 'button Run again', 'button Download JSON', 'button Copy transcript', 'button Copy as command', 'log Transcript']);
+    expect(await tabStops(page)).toEqual([
+      'button Copy link',
+      'button Run again',
+      'button Download JSON',
+      'button Copy transcript',
+      'button Copy as command',
+      'button Watch this server',
+      'log Transcript',
+    ]);
     await shootSchemes(page, testInfo, `tab-stops-${viewport.width}`);
   });
 }

@@ -21,6 +21,7 @@ import { serviceRoutes } from './routes/service-routes.js';
 import { PAGE_STYLE_HASH, pageRoutes } from './routes/page-routes.js';
 import { renderNotFoundPage } from './pages/share-page.js';
 import { DEFAULT_WEB_ROOT } from './pages/web-app.js';
+import { setUpWatches, type WatchSetup } from './watches/watch-setup.js';
 
 export interface AppDependencies {
   /** DNS resolver for probes (tests inject one; default: the system's, asynchronous). */
@@ -35,6 +36,9 @@ export interface AppDependencies {
   pingIntervalMs?: number;
   /** The web app's build (default apps/web/dist); tests point it elsewhere to test the plain pages. */
   webRoot?: string;
+  /** The watches' clock and a listener of alert attempts (tests). */
+  watchClock?: WatchSetup['clock'];
+  onAlertAttempt?: WatchSetup['onAttempt'];
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -127,9 +131,11 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
   await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
+  const watches = await setUpWatches(app, { config, store, manager, metrics, linkTo, resolver: deps.resolver, clock: deps.watchClock, onAttempt: deps.onAlertAttempt });
   await app.register(pageRoutes, { manager, linkTo, publicBase, oldResultDays: config.oldResultDays, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 
   app.addHook('onClose', async () => {
+    watches.close();
     await manager.shutdown(config.shutdownGraceSeconds * 1000);
     store.close();
   });

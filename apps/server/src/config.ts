@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { parseIpAddress, validateDomain, validateHeloName } from '@relayprobe/contracts';
 import { createAddressPolicy, defaultHeloName, isDnsServer } from '@relayprobe/probe';
+import { parseAlertFrom, parseAlertSmtpUrl } from './watches/watch-config.js';
 
 export interface ServerConfig {
   host: string;
@@ -28,6 +29,10 @@ export interface ServerConfig {
   oldResultDays: number;
   shutdownGraceSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  watchMinIntervalMinutes: number;
+  allowWebhooks: string[];
+  alertSmtpUrl: string | undefined;
+  alertFrom: string | undefined;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -53,6 +58,12 @@ function integer(min: number, max: number) {
     const n = Number(text);
     return n >= min && n <= max ? ok(n) : no(`must be between ${min} and ${max}`);
   };
+}
+
+function cidrList(text: string): Parsed<string[]> {
+  const cidrs = list(text);
+  const policy = createAddressPolicy({ allowPrivate: false, allowCidrs: cidrs });
+  return policy.ok ? ok(cidrs) : no(policy.message);
 }
 
 function portList(text: string): Parsed<number[]> {
@@ -115,12 +126,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
     parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
   { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
-  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.',
-    parse: (t) => {
-      const cidrs = list(t);
-      const policy = createAddressPolicy({ allowPrivate: false, allowCidrs: cidrs });
-      return policy.ok ? ok(cidrs) : no(policy.message);
-    } },
+  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.', parse: cidrList },
   { name: 'RELAYPROBE_PORTS', key: 'ports', defaultText: '25,465,587', description: 'Target ports visitors may test; ranges allowed (2525-2530).', parse: portList },
   { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, secret: true, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
     parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')) },
@@ -135,12 +141,17 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_SHUTDOWN_GRACE', key: 'shutdownGraceSeconds', defaultText: '20', description: 'On SIGTERM, seconds running probes get to finish before they are stopped and marked interrupted.', parse: integer(0, 3600) },
   { name: 'RELAYPROBE_LOG_LEVEL', key: 'logLevel', defaultText: 'info', description: 'fatal, error, warn, info, debug, trace or silent.',
     parse: (t) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent')) },
+  { name: 'RELAYPROBE_WATCH_MIN_INTERVAL', key: 'watchMinIntervalMinutes', defaultText: '15', description: 'Shortest interval, in minutes, a watch may have.', parse: integer(1, 44640) },
+  { name: 'RELAYPROBE_ALLOW_WEBHOOKS', key: 'allowWebhooks', defaultText: '(empty)', description: 'CIDRs where alert webhooks may go although they are private or loopback (the probes\' address policy applies to webhook URLs).', parse: cidrList },
+  { name: 'RELAYPROBE_ALERT_SMTP_URL', key: 'alertSmtpUrl', defaultText: undefined, secret: true, description: 'SMTP server that sends e-mail alerts: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS).', parse: parseAlertSmtpUrl },
+  { name: 'RELAYPROBE_ALERT_FROM', key: 'alertFrom', defaultText: '(relayprobe@ the HELO name)', description: 'Sender address of e-mail alerts.', parse: parseAlertFrom },
 ];
 
 // Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
 // and the running server cannot disagree. Variables whose default is "off" or computed start here.
-const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
+const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy' | 'allowWebhooks' | 'alertSmtpUrl' | 'alertFrom'> = {
   publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
+  allowWebhooks: [], alertSmtpUrl: undefined, alertFrom: undefined,
 };
 
 function defaults(): ServerConfig {

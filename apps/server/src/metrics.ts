@@ -8,7 +8,7 @@
 // separately. The default metrics describe the process, not an app, and their collectors (an
 // event-loop delay monitor, a GC observer) cannot be stopped: they are created once per process
 // and registered in every app's registry.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 /** Duration buckets in seconds; a full suite against a slow or greylisting server takes minutes. */
 const BUCKETS = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -53,6 +53,11 @@ export class Metrics {
   /** Read the running and queued gauges from `source` at each scrape. */
   readLoadFrom(source: ProbeLoad): void {
     this.load = source;
+  }
+
+  /** Expose a metric made elsewhere (watches/watch-metrics.ts) in this app's registry. */
+  register(metric: Metric): void {
+    this.registry.registerMetric(metric);
   }
 
   probeStarted(): void {

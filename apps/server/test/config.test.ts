@@ -27,6 +27,7 @@ test('defaults: an empty environment gives the documented configuration', () => 
     host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
     sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
     maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, oldResultDays: 30, shutdownGraceSeconds: 20, logLevel: 'info',
+    watchMinIntervalMinutes: 15, allowWebhooks: [], alertSmtpUrl: undefined, alertFrom: undefined,
   });
 });
 
@@ -60,6 +61,13 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_OLD_RESULT_DAYS: { good: [['0', 0], ['7', 7], ['36500', 36500]], bad: ['-1', '36501', '2.5', 'month'] },
   RELAYPROBE_SHUTDOWN_GRACE: { good: [['0', 0], ['3600', 3600]], bad: ['3601', '1.5', 'soon'] },
   RELAYPROBE_LOG_LEVEL: { good: [['silent', 'silent'], ['debug', 'debug'], ['fatal', 'fatal']], bad: ['verbose', 'INFO', '1'] },
+  RELAYPROBE_WATCH_MIN_INTERVAL: { good: [['1', 1], ['15', 15], ['1440', 1440]], bad: ['0', '15m', '44641'] },
+  RELAYPROBE_ALLOW_WEBHOOKS: { good: [['127.0.0.0/8', ['127.0.0.0/8']], ['10.0.0.0/8 fd00::/8', ['10.0.0.0/8', 'fd00::/8']]], bad: ['hooks.example.com', '10.0.0.0/40'] },
+  RELAYPROBE_ALERT_SMTP_URL: {
+    good: [['smtp://127.0.0.1:2525', 'smtp://127.0.0.1:2525'], ['smtps://alerts:secret@mail.example.com', 'smtps://alerts:secret@mail.example.com']],
+    bad: ['mail.example.com', 'http://mail.example.com', 'smtp://', 'smtp://mail.example.com/path', 'smtp://bad_host!.example'],
+  },
+  RELAYPROBE_ALERT_FROM: { good: [['relayprobe@example.com', 'relayprobe@example.com']], bad: ['relayprobe', 'a b@example.com', 'x@example.com\r\nBcc: y@example.com'] },
 };
 
 test('the matrix covers every variable the server knows', () => {

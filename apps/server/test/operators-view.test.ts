@@ -13,6 +13,7 @@ import { metricValue } from './helpers/api-reading.js';
 import { readFileSync } from 'node:fs';
 import { allowlistedAddresses } from '../src/probes/probe-log.js';
 import { Metrics } from '../src/metrics.js';
+import { registerWatchMetrics } from '../src/watches/watch-metrics.js';
 import { LOG_FIELD_MAX, logText } from '../src/log-text.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -59,6 +60,7 @@ const RELAYPROBE_FAMILIES: [name: string, type: string, help: string][] = [
   ['relayprobe_probes_running', 'gauge', 'Probes running now.'],
   ['relayprobe_probe_queue_length', 'gauge', 'Probes waiting to run.'],
 ];
+const WATCH_FAMILIES = [['relayprobe_watch_verdict', 'gauge'], ['relayprobe_watch_last_run_timestamp_seconds', 'gauge'], ['relayprobe_watch_certificate_days_left', 'gauge']];
 const BUCKETS = ['1', '2', '5', '10', '20', '30', '60', '120', '300', '600', '+Inf'];
 
 test('/metrics: default process and event-loop metrics beside the relayprobe series, whose values follow the probes; one registry per app', async () => {
@@ -205,8 +207,11 @@ test('allowlistedAddresses: of a name answering a public and a loopback address,
 
 test('docs/self-hosting.md lists every relayprobe_* family /metrics exposes, and the probe log lines', async () => {
   const doc = readFileSync(new URL('../../../docs/self-hosting.md', import.meta.url), 'utf8');
-  const exposed = [...(await new Metrics().render()).matchAll(/^# TYPE (relayprobe_\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
-  assert.deepEqual(exposed, RELAYPROBE_FAMILIES.map(([name, type]) => [name, type]));
+  // An app's metrics: the probe families, then the per-watch gauges (watches/watch-metrics.ts).
+  const metrics = new Metrics();
+  registerWatchMetrics(metrics, () => []);
+  const exposed = [...(await metrics.render()).matchAll(/^# TYPE (relayprobe_\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
+  assert.deepEqual(exposed, [...RELAYPROBE_FAMILIES.map(([name, type]) => [name, type]), ...WATCH_FAMILIES]);
   const documented = [...doc.matchAll(/^\s*\| `(relayprobe_[a-z_]+)(?:\{[^}]*\})?` \| (\w+) \|/gm)].map((m) => [m[1], m[2]]);
   assert.deepEqual(documented, exposed);
   for (const msg of ['probe started', 'probe finished', 'address allowed only by RELAYPROBE_ALLOW_TARGETS']) assert.ok(doc.includes(`"msg":"${msg}"`), msg);

@@ -1,7 +1,7 @@
-// @relayprobe/contracts: what every workspace shares (request and result schemas, events, codes,
-// the input grammar, the fold of events, display text), exported by name: what other
-// workspaces import. Modules keep helpers of their own unexported here; tests of this package
-// import those by relative path.
+export * from './probe-request.js';
+export * from './events.js';
+export * from './result-codes.js';
+export * from './results.js';
 export { ProbeRequest, SUITES, Suite, TLS_MODES, TlsMode } from './probe-request.js';
 export { CommandEvent, ErrorEvent, InfoEvent, Phase, PlannedServer, ProbeEvent, ReplyEvent, SessionFacts, TlsDetails, VectorStartEvent, type EventBody } from './events.js';
 export { VECTOR_OUTCOMES, VERDICT_CODES, VERDICT_LABELS, VERDICT_SEVERITY } from './result-codes.js';
@@ -41,6 +41,25 @@ export { checkHostName } from './host-name.js';
 export { validateDomain, validateHeloName, validateMailbox } from './smtp-syntax.js';
 export { MAX_TARGET_LENGTH, parseTarget, type TargetInput } from './target-grammar.js';
 export { parsePort, readTarget, recipientRefusal } from './probe-input.js';
+export { CERTIFICATE_WARNING_DAYS, UNREACHABLE_AFTER_FAILURES, VERDICT_CLASSES, WATCH_DEFAULT_INTERVAL_MINUTES } from './watch-codes.js';
+export {
+  AlertChannel,
+  AlertDelivery,
+  AlertState,
+  AlertType,
+  CertificateState,
+  CreateWatchBody,
+  CreateWatchResponse,
+  RunWatchResponse,
+  UpdateWatchBody,
+  WatchAlertPayload,
+  WatchChangeKind,
+  WatchDocument,
+  WatchIdParams,
+  WatchList,
+  WatchRun,
+  WatchState,
+} from './watches.js';
 
 /** The relayprobe release these packages belong to. */
 export const RELAYPROBE_VERSION = '0.1.0';

@@ -53,7 +53,7 @@ const chownTo = (dir: string, user: string) => {
 const SETTING = /^([a-z0-9_]+)\s*=/;
 
 /** The base main.cf with every setting the overlay names removed, then the overlay: one line per setting. */
-function overlay(base: string, extra: string): string {
+export function overlay(base: string, extra: string): string {
   const names = new Set(extra.split('\n').map((l) => SETTING.exec(l)?.[1]).filter((n): n is string => n !== undefined));
   const kept: string[] = [];
   let dropping = false;

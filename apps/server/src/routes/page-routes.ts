@@ -46,6 +46,16 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, opt
     return reply.send(renderHomePage(base, options.tokenRequired));
   });
 
+  // The watches page is the web app's (it reads the token-guarded API); without a build, the plain home page.
+  const WATCHES_HEAD = { title: 'Watches · relayprobe', description: 'Mail servers re-tested on a schedule.' };
+  for (const path of ['/watches', '/watches/:id']) {
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('x-robots-tag', 'noindex, nofollow');
+      if (web) return reply.send(web.render(WATCHES_HEAD));
+      return reply.send(renderHomePage(options.publicBase ?? `${request.protocol}://${request.host}`, options.tokenRequired));
+    });
+  }
+
   app.get<{ Params: { id: string } }>('/r/:id', { schema: { hide: true }, config: { rateLimit: { max: 120, timeWindow: 60_000 } } }, async (request, reply) => {
     const { id } = request.params;
     const result = RESULT_ID.test(id) ? options.manager.result(id) : undefined;

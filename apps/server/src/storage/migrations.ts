@@ -50,6 +50,64 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'watches, their runs and alert deliveries',
+    // Issue 14. Each run is an ordinary probe (probes.id); deleting a watch deletes its runs and
+    // deliveries, never the probes. A delivery keeps the exact bytes it sends (and their
+    // signature), so a retry sends the same body and a later change of the watch's alerts does not
+    // touch what is already on its way.
+    sql: `
+      CREATE TABLE watches (
+        id               TEXT PRIMARY KEY NOT NULL,
+        created_at       TEXT NOT NULL,
+        target           TEXT NOT NULL,
+        port             INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+        suite            TEXT NOT NULL,
+        tls              TEXT NOT NULL,
+        interval_minutes INTEGER NOT NULL CHECK (interval_minutes >= 1),
+        paused           INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        alerts           TEXT NOT NULL CHECK (json_valid(alerts)),
+        state            TEXT NOT NULL CHECK (json_valid(state)),
+        next_run_at      TEXT,
+        last_run_at      TEXT
+      ) STRICT;
+
+      CREATE TABLE watch_runs (
+        watch_id   TEXT NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        probe_id   TEXT NOT NULL REFERENCES probes (id),
+        scheduled  INTEGER NOT NULL CHECK (scheduled IN (0, 1)),
+        started_at TEXT NOT NULL,
+        evaluated  INTEGER NOT NULL DEFAULT 0 CHECK (evaluated IN (0, 1)),
+        PRIMARY KEY (watch_id, probe_id)
+      ) STRICT;
+      -- Newest first: by start time, then insertion order (rowid) for runs started in the same millisecond.
+      CREATE INDEX watch_runs_newest_first ON watch_runs (watch_id, started_at DESC);
+      CREATE INDEX watch_runs_unevaluated ON watch_runs (evaluated) WHERE evaluated = 0;
+
+      CREATE TABLE alert_deliveries (
+        -- AUTOINCREMENT: ids are never reused after a watch is deleted (receivers deduplicate on X-Relayprobe-Delivery).
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        watch_id        TEXT NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        probe_id        TEXT NOT NULL,
+        type            TEXT NOT NULL CHECK (type IN ('webhook', 'slack', 'teams', 'email')),
+        destination     TEXT NOT NULL,
+        changes         TEXT NOT NULL CHECK (json_valid(changes)),
+        body            TEXT NOT NULL,
+        signature       TEXT,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        created_at      TEXT NOT NULL,
+        next_attempt_at TEXT,
+        last_attempt_at TEXT,
+        response_status INTEGER,
+        error           TEXT,
+        CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX alert_deliveries_newest_first ON alert_deliveries (watch_id, id DESC);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -169,6 +169,11 @@ export class ProbeStore {
     return readConnectionSettings(this.#db);
   }
 
+  /** The connection, for the other stores that share it (watches/watch-store.ts): one file, one writer. */
+  get connection(): Database.Database {
+    return this.#db;
+  }
+
   /** The schema version of the open database. */
   schemaVersion(): number {
     return readSchemaVersion(this.#db);

@@ -5,12 +5,14 @@ import type { CreateProbeBody, CreateProbeResponse, ProbeList, ResultDocument } 
 import { networkFailure, readApiError, type ApiOutcome } from './api-outcome.js';
 import { readCreateProbeResponse, readProbeList, readResultDocument } from '../live/server-messages.js';
 
-type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+/** fetch, or a stand-in (tests). */
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** How many recent results the home page lists. */
 const RECENT_LIMIT = 20;
 
-const bearer = (token: string): Record<string, string> => (token === '' ? {} : { authorization: `Bearer ${token}` });
+/** The Authorization header for a token ('' sends none). */
+export const bearer = (token: string): Record<string, string> => (token === '' ? {} : { authorization: `Bearer ${token}` });
 
 /** The body as JSON, or undefined when it is not JSON (an error page from a proxy, say). */
 function parseJson(text: string): unknown {
@@ -25,7 +27,7 @@ function parseJson(text: string): unknown {
  * The one path of every call: send, read the body, turn an error status into the server's
  * ApiError (or a sentence of ours), and a success into `read(json, text)`'s value.
  */
-async function call<T>(fetchFn: Fetch, url: string, init: RequestInit, read: (body: unknown, text: string) => T | undefined): Promise<ApiOutcome<T>> {
+export async function call<T>(fetchFn: Fetch, url: string, init: RequestInit, read: (body: unknown, text: string) => T | undefined): Promise<ApiOutcome<T>> {
   let response: Response;
   let text: string;
   try {

@@ -3,7 +3,7 @@
 // pull TypeBox's value checker into the page (about 15 KB gzipped, a sixth of the budget), so this
 // checks the fields the page reads, per event type, and no more: enough that a malformed message
 // cannot break rendering. The server validates its own output against the same contracts.
-import type { CreateProbeResponse, DoneMessage, EventMessage, ProbeEvent, ProbeList, ResultDocument } from '@relayprobe/contracts';
+import type { CreateProbeResponse, DoneMessage, EventMessage, ProbeEvent, ProbeList, ResultDocument, RunWatchResponse, WatchDocument, WatchList } from '@relayprobe/contracts';
 
 type Check = (value: unknown) => boolean;
 
@@ -111,4 +111,24 @@ const probeSummary = shape({ id: str, target: str, port: int, suite: str, status
 export function readProbeList(value: unknown): ProbeList | undefined {
   if (!shape({ items: Array.isArray })(value)) return undefined;
   return { items: (value as { items: unknown[] }).items.filter(probeSummary) as ProbeList['items'] };
+}
+
+/** One watch as the Watches page reads it (history marks and deliveries checked; unreadable ones left out). */
+const watchRun = shape({ probeId: str, url: str, scheduled: bool, startedAt: str, status, verdict: optional(shape({ code: str, label: str })) });
+const alertDelivery = shape({ id: int, type: str, destination: str, status: str, attempts: int, createdAt: str, responseStatus: optional(int), error: optional(str) });
+const watchDocument = shape({
+  id: str, url: str, target: str, port: int, suite: str, tls: str, intervalMinutes: int, paused: bool, createdAt: str, lastRunAt: optional(str), nextRunAt: optional(str),
+  runningProbeId: optional(str), state: shape({ failures: int, verdict: optional(shape({ code: str, label: str })) }), history: Array.isArray, deliveries: Array.isArray,
+});
+
+/** GET /api/v1/watches with the watches this page can show, or undefined when it is not a list. */
+export function readWatchList(value: unknown): WatchList | undefined {
+  if (!shape({ items: Array.isArray })(value)) return undefined;
+  const items = (value as { items: unknown[] }).items.filter(watchDocument) as WatchDocument[];
+  return { items: items.map((w) => ({ ...w, history: w.history.filter(watchRun), deliveries: w.deliveries.filter(alertDelivery) })) };
+}
+
+/** The answer to POST /api/v1/watches/:id/run. */
+export function readRunWatchResponse(value: unknown): RunWatchResponse | undefined {
+  return shape({ probeId: str })(value) ? (value as RunWatchResponse) : undefined;
 }

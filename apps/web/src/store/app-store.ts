@@ -7,6 +7,7 @@ import { createConnectionSlice } from './connection-slice.js';
 import { createFormSlice } from './form-slice.js';
 import { createRecentSlice } from './recent-slice.js';
 import { createResultSlice } from './result-slice.js';
+import { createWatchesSlice } from './watches-slice.js';
 
 /** A fresh store with every slice in its initial state. */
 export function createAppStore(): StoreApi<AppState> {
@@ -16,6 +17,7 @@ export function createAppStore(): StoreApi<AppState> {
     ...createRecentSlice(...a),
     ...createResultSlice(...a),
     ...createConnectionSlice(...a),
+    ...createWatchesSlice(...a),
   }));
 }
 

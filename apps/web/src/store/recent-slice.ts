@@ -2,13 +2,10 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { ProbeSummary } from '@relayprobe/contracts';
 import type { AppState } from './app-state.js';
+import type { ListState } from '../shared/load-list.js';
 
 /** loading; ready (items); needs-token (the server wants a token to list); failed (message). */
-export type RecentList =
-  | { state: 'loading' }
-  | { state: 'ready'; items: readonly ProbeSummary[] }
-  | { state: 'needs-token' }
-  | { state: 'failed'; message: string };
+export type RecentList = ListState<ProbeSummary>;
 
 /** The recent list and its setter. */
 export interface RecentSlice {

@@ -1,5 +1,5 @@
 // Actions on a result: "Copy link", "Run again", "Download JSON", "Copy transcript", "Copy as
-// command". Feedback goes to a polite live region; a refused "Run again" is an alert. An old
+// command", "Watch this server". Feedback goes to a polite live region; a refused "Run again" is an alert. An old
 // result has its "Run again" in the notice at the top instead (when/result-when.tsx). Without
 // RELAYPROBE_PUBLIC_URL the link is this browser's address, and the page says how to change that.
 import { useState } from 'react';
@@ -15,6 +15,7 @@ import { copyText } from './clipboard.js';
 import { downloadJson } from './download-file.js';
 import { useRunAgain } from './run-again.js';
 import { ActionFeedback, type Feedback } from './action-feedback.js';
+import { WatchButton } from './watch-button.js';
 
 const selectRequest = (s: AppState) => s.result.request;
 const selectChosenServer = (s: AppState) => s.result.selectedServer;
@@ -60,6 +61,7 @@ export function ResultActions({ id }: { id: string }) {
         <button type="button" onClick={() => request && void copy(commandLine(request), 'Command')} disabled={!request}>
           Copy as command
         </button>
+        <WatchButton request={request} onProblem={(text) => setFeedback({ kind: 'problem', text })} />
       </div>
       {publicUrl === undefined && (
         <p className="hint share-hint">
