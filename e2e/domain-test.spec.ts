@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VERDICT_LABELS } from '@relayprobe/contracts';
+import { VERDICT_LABELS, resultPageTitle, type ResultDocument } from '@relayprobe/contracts';
 import { startDnsServer, startOnSharedPort } from '@relayprobe/testkit';
 import type { Page } from '@playwright/test';
 import { startServerProcess, type ServingProcess } from '../apps/server/test/helpers/server-process.js';
@@ -94,7 +94,9 @@ test('servers summary live then final, the worst server shown, a click selects a
   }
 
   // The preview a chat tool shows: the domain and its verdict, the summary naming the open server.
+  // The title names the port and the day, as every result's does (resultPageTitle).
   const html = await (await request.get(`/r/${id}?server=1`)).text();
-  expect(pageTitle(html)).toBe(`${VERDICT_LABELS.open}: e2e.test · relayprobe`);
-  expect(metaContent(html, 'og:description')).toBe('mx2.e2e.test (127.0.2.62) is an open relay; mx1.e2e.test (127.0.2.61) is not an open relay.');
+  const result = (await (await request.get(`/api/v1/probes/${id}`)).json()) as ResultDocument;
+  expect(pageTitle(html)).toBe(resultPageTitle({ target: 'e2e.test', port: world.port, status: 'complete', verdict: 'open', startedAt: result.startedAt }));
+  expect(metaContent(html, 'og:description')).toMatch(/^mx2\.e2e\.test \(127\.0\.2\.62\) is an open relay; mx1\.e2e\.test \(127\.0\.2\.61\) is not an open relay\. Tested /);
 });
