@@ -5,7 +5,9 @@
 // probe started and never decreases; `text` fields hold what was sent or received, decoded as
 // UTF-8 (invalid bytes become U+FFFD) and never escaped; when the bytes were not printable UTF-8
 // the exact bytes are kept in `raw` (base64). Escaping for display is the renderer's job
-// (see display-text.ts).
+// (display-text.ts: escapeForDisplay for people, toSafeJson for JSON text, which writes control,
+// bidi and invisible characters as \u escapes so the document prints safely and parses back to
+// these exact values).
 import { Type, type Static } from '@sinclair/typebox';
 import { VectorResult, DeliveryResult, Verdict, Resolution } from './results.js';
 

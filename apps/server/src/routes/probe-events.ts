@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
-import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema, type ServerMessage } from '@relayprobe/contracts';
+import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema, toSafeJson, type ServerMessage } from '@relayprobe/contracts';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore } from '../storage/probe-store.js';
 import { RESULT_ID, sendError } from '../http/api-errors.js';
@@ -64,7 +64,7 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     });
     const viewer = {
       send(message: ServerMessage, replay: boolean): boolean {
-        const sent = sender.enqueue(JSON.stringify(message), !replay);
+        const sent = sender.enqueue(toSafeJson(message), !replay);
         if (sent && message.type === 'done') sender.closeWhenDrained(1000, 'done');
         return sent;
       },

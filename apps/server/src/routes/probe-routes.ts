@@ -1,11 +1,12 @@
 // REST: start probes, read one result, list recent results (DESIGN.md "Contracts").
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, type ProbeSummary } from '@relayprobe/contracts';
+import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, toSafeJson, type ProbeSummary } from '@relayprobe/contracts';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore, StoredProbe } from '../storage/probe-store.js';
 import { InvalidCursorError } from '../storage/storage-errors.js';
 import { sendError } from '../http/api-errors.js';
+import { sendJsonText } from '../http/json-text.js';
 import { tokenGuard } from '../http/auth-token.js';
 
 export interface ProbeRoutesOptions {
@@ -45,7 +46,8 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
     const result = options.manager.result(request.params.id);
     if (!result) return sendError(reply, 404, 'not-found');
     reply.header('cache-control', result.status === 'running' ? 'no-store' : 'private, max-age=3600');
-    return result;
+    // The exact values, with control, bidi and invisible characters as JSON escapes (display-text.ts).
+    return sendJsonText(reply, toSafeJson(result));
   });
 
   app.get('/api/v1/probes', {
