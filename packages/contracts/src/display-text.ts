@@ -20,6 +20,7 @@ const UNSAFE = new RegExp(`[\\u0000-\\u001f${BEYOND_C0}]`, 'gu');
 // JSON.stringify escapes C0 inside strings itself; a raw C0 character in its output is the
 // structural white space of `space`, which must stay.
 const UNSAFE_IN_JSON = new RegExp(`[${BEYOND_C0}]`, 'gu');
+const UNSAFE_CHARACTER_IN_JSON = new RegExp(`^[${BEYOND_C0}]$`, 'u');
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\r': '\\r', '\n': '\\n', '\u001b': '\\e' };
 
@@ -53,4 +54,34 @@ export function toSafeJson(value: unknown, space?: number): string {
     for (let i = 0; i < ch.length; i++) out += `\\u${hex(ch.charCodeAt(i), 4)}`;
     return out;
   });
+}
+
+/** Bytes one character (a UTF-16 unit or a surrogate pair) takes in toSafeJson's output (UTF-8), inside a string. */
+function storedCharSize(ch: string): number {
+  const code = ch.charCodeAt(0);
+  if (code < 0x20) return code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d ? 2 : 6;
+  if (code === 0x22 || code === 0x5c) return 2;
+  if (code < 0x7f) return 1;
+  if (UNSAFE_CHARACTER_IN_JSON.test(ch)) return 6 * ch.length;
+  if (ch.length === 2) return 4;
+  return code < 0x800 ? 2 : 3;
+}
+
+/**
+ * The longest start of `text` whose toSafeJson form (quotes excepted) takes at most `maxBytes`
+ * bytes of UTF-8, and that size: what a result stores of a string (engine's result-limits.ts).
+ * A surrogate pair is never split.
+ */
+export function cutToStoredSize(text: string, maxBytes: number): { kept: string; size: number } {
+  let size = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const add = storedCharSize(width === 1 ? (text[i] as string) : text.slice(i, i + 2));
+    if (size + add > maxBytes) break;
+    size += add;
+    i += width;
+  }
+  return { kept: i === text.length ? text : text.slice(0, i), size };
 }

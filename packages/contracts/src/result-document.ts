@@ -5,7 +5,12 @@ import { ProbeRequest } from './probe-request.js';
 import { ProbeEvent, SessionFacts } from './events.js';
 import { DeliveryResult, Resolution, VectorResult, Verdict } from './results.js';
 
-export const RESULT_SCHEMA_VERSION = 1 as const;
+/**
+ * 2: a reply keeps `raw` only when a line was not valid UTF-8 (its text reproduces every other
+ * reply, control characters included), and may say what was cut (`cut`, flag `truncated`).
+ * Documents of version 1 (stored before) are still served as they are.
+ */
+export const RESULT_SCHEMA_VERSION = 2 as const;
 
 export const ProbeStatus = Type.Union([Type.Literal('running'), Type.Literal('complete'), Type.Literal('interrupted')]);
 export type ProbeStatus = Static<typeof ProbeStatus>;
@@ -14,7 +19,7 @@ export type ProbeStatus = Static<typeof ProbeStatus>;
 export { SessionFacts };
 
 export const ResultDocument = Type.Object({
-  schemaVersion: Type.Literal(RESULT_SCHEMA_VERSION),
+  schemaVersion: Type.Union([Type.Literal(1), Type.Literal(RESULT_SCHEMA_VERSION)]),
   /** Run id: 128-bit random, base64url. Also the token in generated local parts. */
   id: Type.String(),
   tool: Type.Object({ name: Type.Literal('relayprobe'), version: Type.String() }),

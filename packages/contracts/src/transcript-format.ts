@@ -73,7 +73,11 @@ export function formatEvent(event: ProbeEvent): string[] {
     case 'reply': {
       const arrow = event.tls ? '<~ ' : '<- ';
       const flags = event.flags.length > 0 ? ` [${event.flags.join(', ')}]` : '';
-      return event.lines.map((line, i) => `${arrow} ${escape(line)}${i === event.lines.length - 1 ? `  (${event.elapsedMs} ms)${flags}` : ''}`);
+      const lines = event.lines.map((line, i) => `${arrow} ${escape(line)}${i === event.lines.length - 1 ? `  (${event.elapsedMs} ms)${flags}` : ''}`);
+      // What the result's caps cut is said where it happened (the engine's result-limits.ts).
+      const cut = event.cut;
+      if (cut) lines.push(`=== Not stored: ${cut.bytes} bytes of this reply, in ${cut.lines} ${cut.lines === 1 ? 'line' : 'lines'} (a result keeps only so much of what a server sends).`);
+      return lines;
     }
     case 'tls':
       return [`=== TLS started: ${escape(describeTls(event.details))}`];

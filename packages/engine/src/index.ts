@@ -12,3 +12,4 @@ export * from './ehlo-reply.js';
 export * from './delivery-message.js';
 export * from './phases.js';
 export * from './implicit-tls-sniff.js';
+export * from './result-limits.js';

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents,
-  type ProbeEvent, type Resolution, type ResultDocument,
+  type EventBody, type ProbeEvent, type Resolution, type ResultDocument,
 } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
 import { validateProbeOptions, type ProbeOptions, type ValidatedProbe } from './probe-options.js';
@@ -79,8 +79,17 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
   const { request } = validated;
   const startedAt = new Date();
   const t0 = performance.now();
-  const transcript = new Transcript(t0);
-  const publish = (event: ProbeEvent) => hooks.onEvent?.(event);
+  const transcript = new Transcript(t0, options.resultLimits);
+  // Every event the transcript stored, in order, once: a cap may store a notice before the event
+  // an add() returns (transcript.ts).
+  let published = 0;
+  const publishStored = () => {
+    for (; published < transcript.events.length; published++) hooks.onEvent?.(transcript.events[published] as ProbeEvent);
+  };
+  const record = (body: EventBody) => {
+    transcript.add(body, performance.now());
+    publishStored();
+  };
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, id, tool: { name: 'relayprobe' as const, version: RELAYPROBE_VERSION }, request, startedAt: startedAt.toISOString() };
   // The document says what its events say (contracts' foldEvents), however the probe ended.
   const document = (): ResultDocument => {
@@ -89,7 +98,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
     return { ...base, status: 'complete', finishedAt, durationMs, ...documentFields(foldEvents(transcript.events)), events: transcript.events };
   };
 
-  publish(transcript.add({ type: 'resolution', resolution }, performance.now()));
+  record({ type: 'resolution', resolution });
   const targets: EngineTarget[] = resolution.addresses.filter((a) => a.allowed).slice(0, 5).map((a) => ({ address: a.address, family: a.family, host: a.host }));
   if (resolution.error || targets.length === 0) {
     const code = resolution.error?.code === 'null-mx' ? 'null-mx' : 'dns-failed';
@@ -97,7 +106,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
       vectors: [], internalVantage: false, testDomain: request.testDomain,
       failure: { verdict: 'unreachable', reason: code, text: resolution.error?.text ?? REASON_CODES[code] },
     });
-    publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+    record({ type: 'verdict', verdict });
     return Promise.resolve(document());
   }
 
@@ -119,6 +128,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
     let remote: EngineTarget | undefined;
 
     let over = false;
+    let tooLarge = false;
     const feed = (input: EngineInput) => {
       if (over) return;
       try {
@@ -126,6 +136,17 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
       } catch (error) {
         crashed(error);
       }
+      stopWhenTooLarge();
+    };
+    // The events cap (result-limits.ts): said once, then the probe is stopped as if aborted, so the
+    // remaining tests become not-run and the verdict says why. Checked between inputs, never while
+    // the actions of one are being carried out.
+    const stopWhenTooLarge = () => {
+      if (over || tooLarge || transcript.events.length < transcript.limits.events) return;
+      tooLarge = true;
+      const text = `The probe made ${transcript.events.length} transcript events, the most one result holds; it was stopped here.`;
+      record({ type: 'error', phase: 'done', code: 'result-too-large', side: 'server', text });
+      feed({ type: 'abort', now: performance.now(), message: text });
     };
     /** The probe is over: no timer, socket or abort listener may outlive it. */
     const stopEverything = () => {
@@ -143,9 +164,9 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
     const crashed = (error: unknown) => {
       stopEverything();
       const text = `relayprobe hit a bug and stopped this probe: ${error instanceof Error ? error.message : String(error)}`;
-      publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
+      record({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text });
       const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
-      publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+      record({ type: 'verdict', verdict });
       resolve(document());
     };
     const deliverFrom = (owner: () => SmtpSocket | undefined) => (input: SocketInput) => {
@@ -186,7 +207,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
       for (const action of actions) {
         switch (action.type) {
           case 'event':
-            publish(action.event);
+            publishStored();
             break;
           case 'connect': {
             socket?.destroy();
@@ -246,6 +267,7 @@ export function runPreparedProbe(probe: PreparedProbe, hooks: ProbeHooks = {}): 
     } catch (error) {
       crashed(error);
     }
+    stopWhenTooLarge();
     if (signal?.aborted) onAbort();
   });
 }

@@ -13,7 +13,7 @@ import {
   type HostileName, type HostileOptions, type ServerHandle,
 } from '@relayprobe/testkit';
 import {
-  ResultDocument as ResultSchema, formatTranscript, formatVerdict, isDisplaySafe, schemaErrors,
+  ResultDocument as ResultSchema, formatTranscript, formatVerdict, isDisplaySafe, schemaErrors, toSafeJson,
   type ReasonCode, type ReplyEvent, type ResultDocument, type VerdictCode,
 } from '@relayprobe/contracts';
 import { countResources, settledResources, type ResourceCounts } from './resource-census.js';
@@ -180,6 +180,14 @@ const EXPECTED: Record<HostileName, Expectation> = {
       assert.ok(verdict);
       assert.ok(verdict.summary.includes(TERMINAL_ESCAPES_TEXT), 'the verdict quotes the HELO refusal');
       for (const line of formatVerdict(verdict)) assert.ok(isDisplaySafe(line), line);
+    },
+  },
+  'control-flood': {
+    verdict: 'closed', flood: true,
+    check: ({ result }) => {
+      // What one result stores is capped (result-limits.test.ts has each cap): 64 KB replies kept as 4 KiB, once.
+      assert.ok(Buffer.byteLength(toSafeJson(result)) < 512 * 1024, `${Buffer.byteLength(toSafeJson(result))} bytes stored`);
+      assert.ok(replies(result).every((r) => r.raw === undefined && (r.cut === undefined || r.flags.includes('truncated'))));
     },
   },
 };

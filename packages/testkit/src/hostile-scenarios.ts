@@ -36,7 +36,8 @@ export type HostileName =
   | 'starttls-injection'
   | 'reset-mid-reply'
   | 'greylisting'
-  | 'terminal-escapes';
+  | 'terminal-escapes'
+  | 'control-flood';
 
 /** Options of a hostile scenario: the profile options of its postfix-closed part, and the dribble interval. */
 export interface HostileOptions extends ProfileOptions {
@@ -85,6 +86,15 @@ export function rawHostileCharacters(text: string): string[] {
  * reverse the rest of the line), then every character of DISPLAY_HOSTILE_CHARACTERS.
  */
 export const TERMINAL_ESCAPES_TEXT = `\x1b]0;pwned\x07\x1b[2J\x1b[HNot an open relay. \u202ereversed ${DISPLAY_HOSTILE_CHARACTERS} end`;
+
+/** Bytes of 0x01 the control-flood scenario sends per connection, just under the reader's 1 MiB session cap. */
+export const CONTROL_FLOOD_BYTES = 1_000_000;
+
+/** One reply of the control flood: 16 lines of 4,000 0x01 bytes (64 KB, under the 64 KiB reply cap), then a short last line. */
+function controlFloodReply(code: number): Buffer {
+  const line = Buffer.concat([Buffer.from(`${code}-`), Buffer.alloc(4000, 0x01), Buffer.from('\r\n')]);
+  return Buffer.concat([...Array.from({ length: 16 }, () => line), Buffer.from(`${code} \x01\r\n`)]);
+}
 
 /** The script of a scenario, with options. */
 export function hostileScript(name: HostileName, options: HostileOptions = {}): SessionScript {
@@ -216,6 +226,27 @@ export function hostileScript(name: HostileName, options: HostileOptions = {}): 
           peer.write(verb === 'EHLO' ? `502 5.5.2 ${TERMINAL_ESCAPES_TEXT}\r\n` : `550 5.7.1 ${TERMINAL_ESCAPES_TEXT}\r\n`);
         }
       };
+    case 'control-flood':
+      // A hostile-bytes case that reality cannot produce on demand (issue 12: "a server that sends
+      // about 1 MB of 0x01 per connection and closes"): every reply is 64 KB of 0x01 (RCPT refused
+      // with 554, everything else 250) until about 1 MB went out on the connection; then it
+      // closes, and the next connection gets the same. Each reply is within the reader's caps, so
+      // only what the probe stores bounds the result.
+      return async (peer) => {
+        let sent = 0;
+        const reply = async (code: number) => {
+          const bytes = controlFloodReply(code);
+          sent += bytes.length;
+          return peer.writeAndWait(bytes);
+        };
+        if (!(await reply(220))) return;
+        for (let line = await peer.readLine(); line !== null; line = await peer.readLine()) {
+          const verb = line.split(' ', 1)[0]?.toUpperCase();
+          if (verb === 'QUIT') return peer.end();
+          if (sent + 65536 > CONTROL_FLOOD_BYTES) return peer.end();
+          if (!(await reply(verb === 'RCPT' ? 554 : 250))) return;
+        }
+      };
   }
 }
 
@@ -225,7 +256,7 @@ export const HOSTILE_NAMES: readonly HostileName[] = [
   'invalid-code-25', 'invalid-code-abc', 'invalid-code-600', 'invalid-code-220x', 'code-change-mid-reply',
   'hostile-banner', 'bare-lf', 'one-byte-per-second', 'silent-after-ehlo', 'early-talker', '421-mid-session',
   '554-greeting', 'starttls-garbage', 'starttls-reset', 'starttls-silence', 'starttls-injection',
-  'reset-mid-reply', 'greylisting', 'terminal-escapes',
+  'reset-mid-reply', 'greylisting', 'terminal-escapes', 'control-flood',
 ];
 
 /** The scenarios' scripts with default options, for startScriptedServer. */

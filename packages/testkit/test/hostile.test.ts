@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DISPLAY_HOSTILE_CHARACTERS, HOSTILE_NAMES, HOSTILE_SCENARIOS, TERMINAL_ESCAPES_TEXT, fixtureCa, startHostile, startScriptedServer, type HostileName, type ServerHandle,
+  CONTROL_FLOOD_BYTES, DISPLAY_HOSTILE_CHARACTERS, HOSTILE_NAMES, HOSTILE_SCENARIOS, TERMINAL_ESCAPES_TEXT, fixtureCa, startHostile, startScriptedServer, type HostileName, type ServerHandle,
 } from '../src/index.js';
 import { TestClient } from './smtp-test-client.js';
 
@@ -37,7 +37,7 @@ async function behavesAsPostfixClosed(client: TestClient): Promise<void> {
 
 test('HOSTILE_SCENARIOS has a script for every name, usable with startScriptedServer', BOUND, async () => {
   assert.deepEqual(Object.keys(HOSTILE_SCENARIOS).sort(), [...HOSTILE_NAMES].sort());
-  assert.equal(HOSTILE_NAMES.length, 25);
+  assert.equal(HOSTILE_NAMES.length, 26);
   const server = await startScriptedServer(HOSTILE_SCENARIOS['invalid-code-25']);
   try {
     const client = await TestClient.connect(server.port);
@@ -147,6 +147,25 @@ test('terminal-escapes: greeting, EHLO and HELO replies carry every control, bid
     assert.equal([...DISPLAY_HOSTILE_CHARACTERS].length, 195);
     assert.ok(TERMINAL_ESCAPES_TEXT.startsWith('\x1b]0;pwned\x07\x1b[2J\x1b[H'));
     await client.quit();
+  }));
+
+test('control-flood: 64 KB replies of 0x01 to every command, closed after about 1 MB', BOUND, () =>
+  withHostile('control-flood', async (server) => {
+    const client = await TestClient.connect(server.port);
+    const greeting = await client.readReply();
+    assert.equal(greeting.length, 17);
+    assert.ok(greeting.slice(0, 16).every((line) => line === `220-${'\x01'.repeat(4000)}`));
+    assert.equal((await client.command('EHLO client.example'))[0]?.slice(0, 4), '250-');
+    let bytes = 2 * 64_103;
+    for (;;) {
+      client.write('RCPT TO:<r@example.com>\r\n');
+      const line = await client.readLine();
+      if (line === null) break;
+      assert.equal(line.slice(0, 4), '554-');
+      for (let i = 0; i < 16; i++) await client.readLine();
+      bytes += 64_103;
+    }
+    assert.ok(bytes > CONTROL_FLOOD_BYTES - 65_536 && bytes <= CONTROL_FLOOD_BYTES, `${bytes} bytes before the close`);
   }));
 
 test('bare-lf: every reply line ends in LF only', BOUND, () =>

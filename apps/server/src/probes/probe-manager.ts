@@ -45,6 +45,8 @@ export interface ProbeManagerOptions {
   trustedCa?: string | undefined;
   /** Link to a result, as shown in messages. */
   linkTo: (id: string) => string;
+  /** What one probe's result may store (tests); default the engine's. */
+  resultLimits?: ProbeOptions['resultLimits'] | undefined;
 }
 
 export class ProbeManager {
@@ -127,6 +129,7 @@ export class ProbeManager {
       ...this.addressRules, allowedPorts: config.ports,
       resolver: this.resolver,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
+      ...(this.options.resultLimits ? { resultLimits: this.options.resultLimits } : {}),
     };
   }
 
