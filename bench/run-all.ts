@@ -15,6 +15,7 @@ const BENCHMARKS: Benchmark[] = [
   { title: 'Engine: CPU per standard suite, in-memory scripted peer (target <= 1 ms)', module: './engine-suite-cpu.ts' },
   { title: 'Probe: round trips and wall time per standard suite, 20 ms server delay (target ~1 per vector with PIPELINING, 3 without)', module: './probe-round-trips.ts' },
   { title: 'Service: 1,000 concurrent probes (targets RSS < 300 MB, event-loop delay p99 < 50 ms) and reply-to-viewer latency (target p95 < 10 ms)', module: './service-load.ts' },
+  { title: 'Service: 500 WebSocket viewers that never read, on a large finished result (RSS, health-check latency)', module: './service-viewers.ts' },
   { title: 'Web: initial JavaScript gzipped (target <= 90 KB); transcript event to line on the page in Chromium (target p95 <= 10 ms)', module: './web.ts' },
 ];
 

@@ -37,9 +37,17 @@ async function runningProbe(s: TestServer): Promise<{ id: string; release: () =>
   return { id: created.body.id as string, release: () => silent.close() };
 }
 
-/** A server whose results may grow to what one stored before the result caps could hold. */
-const roomy = await startTestServer({}, { resultLimits: { replyBytes: 1024 * 1024, resultBytes: 256 * 1024 * 1024 } });
+/**
+ * A server whose results may grow to what one stored before the result caps could hold, pinging
+ * only once an hour (so no viewer here is dropped by the ping timeout), its warnings kept.
+ */
+const roomyLog: string[] = [];
+const roomy = await startTestServer(
+  { RELAYPROBE_LOG_LEVEL: 'warn' },
+  { resultLimits: { replyBytes: 1024 * 1024, resultBytes: 256 * 1024 * 1024 }, pingIntervalMs: 3_600_000, logStream: { write: (line) => void roomyLog.push(line) } },
+);
 servers.push(roomy);
+const dropsLogged = () => roomyLog.filter((line) => line.includes('dropping a viewer that does not read')).length;
 
 const finished = await (async () => {
   const closed = await target(startProfile('postfix-closed'));
@@ -161,6 +169,22 @@ test('a viewer joining after a probe of several MiB reads all of it (the replay 
   assert.equal(code, 1000);
   assert.equal(later.messages.at(-1)?.type, 'done');
   assert.deepEqual(events(later.messages).map((m) => m.event), doc.events);
+});
+
+test('a viewer that never reads a finished result of several MiB is dropped at the byte bound, not at the ping timeout', async () => {
+  const chatty = await chattyTarget();
+  const created = await postProbe(roomy.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
+  const doc = await waitForResult(roomy.base, created.body.id);
+  assert.ok(JSON.stringify(doc.events).length > 4 * 1024 * 1024);
+  const before = dropsLogged();
+  const stalled = await openViewer(eventsUrl(roomy, created.body.id));
+  stalled.pauseReading();
+  await eventually(() => dropsLogged() > before, 'the server dropped the viewer that does not read');
+  stalled.resumeReading();
+  const { code } = await stalled.closed;
+  assert.equal(code, 1006, 'cut off, no close handshake');
+  assert.ok(events(stalled.messages).length < doc.events.length, `it got ${events(stalled.messages).length} of ${doc.events.length} events`);
+  assert.equal((await fetch(`${roomy.base}/api/v1/health`)).status, 200);
 });
 
 test('ping/pong: a viewer that does not answer pings is terminated; one that answers stays', async () => {

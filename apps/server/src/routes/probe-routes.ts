@@ -1,7 +1,7 @@
 // REST: start probes, read one result, list recent results (DESIGN.md "Contracts").
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, toSafeJson, type ProbeSummary } from '@relayprobe/contracts';
+import { ApiError, CreateProbeBody, CreateProbeResponse, ProbeIdParams, ProbeList, ProbeListQuery, ResultDocument, type ProbeSummary } from '@relayprobe/contracts';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore, StoredProbe } from '../storage/probe-store.js';
 import { InvalidCursorError } from '../storage/storage-errors.js';
@@ -43,11 +43,12 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
     // Guessing ids is what a limit on this route stops (SECURITY.md §4: 404s are rate limited).
     config: { rateLimit: { max: 120, timeWindow: 60_000 } },
   }, async (request, reply) => {
-    const result = options.manager.result(request.params.id);
+    // JSON text with control, bidi and invisible characters as JSON escapes (display-text.ts); a
+    // finished result's text is built once and kept (probes/finished-results.ts).
+    const result = options.manager.resultJson(request.params.id);
     if (!result) return sendError(reply, 404, 'not-found');
     reply.header('cache-control', result.status === 'running' ? 'no-store' : 'private, max-age=3600');
-    // The exact values, with control, bidi and invisible characters as JSON escapes (display-text.ts).
-    return sendJsonText(reply, toSafeJson(result));
+    return sendJsonText(reply, result.json);
   });
 
   app.get('/api/v1/probes', {
