@@ -17,6 +17,7 @@ const BENCHMARKS: Benchmark[] = [
   { title: 'Probe: domain test with 2 and 5 MX hosts, 20 ms server delay, vs the sum of single-server tests', module: './probe-domain.ts' },
   { title: 'Service: 1,000 concurrent probes (targets RSS < 300 MB, event-loop delay p99 < 50 ms) and reply-to-viewer latency (target p95 < 10 ms)', module: './service-load.ts' },
   { title: 'Service: 1,000 watches scheduled, 50 running at once against slow loopback servers (memory, event-loop delay)', module: './service-watches.ts' },
+  { title: 'Service: 500 WebSocket viewers that never read, on a large finished result (RSS, health-check latency)', module: './service-viewers.ts' },
   { title: 'Web: initial JavaScript gzipped (target <= 90 KB); transcript event to line on the page in Chromium (target p95 <= 10 ms)', module: './web.ts' },
 ];
 

@@ -10,7 +10,7 @@ import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
 import { ProbeStore } from './storage/probe-store.js';
-import { ProbeManager } from './probes/probe-manager.js';
+import { ProbeManager, type ProbeManagerOptions } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
 import { logText, sanitizeLogFields } from './log-text.js';
 import { sendError } from './http/api-errors.js';
@@ -39,6 +39,8 @@ export interface AppDependencies {
   /** The watches' clock and a listener of alert attempts (tests). */
   watchClock?: WatchSetup['clock'];
   onAlertAttempt?: WatchSetup['onAttempt'];
+  /** What one probe's result may store (default: the engine's DEFAULT_RESULT_LIMITS); tests raise it to make results as large as a database from before the caps holds. */
+  resultLimits?: ProbeManagerOptions['resultLimits'];
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -78,7 +80,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   const publicBase = config.publicUrl;
   const linkTo = (id: string) => `${publicBase ?? ''}/r/${id}`;
   const metrics = new Metrics();
-  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo });
+  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo, resultLimits: deps.resultLimits });
   metrics.readLoadFrom(manager);
   const https = publicBase?.startsWith('https:') === true;
 

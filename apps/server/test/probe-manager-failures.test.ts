@@ -8,6 +8,7 @@ import { startProfile } from '@relayprobe/testkit';
 import type { ServerMessage } from '@relayprobe/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import { ProbeManager } from '../src/probes/probe-manager.js';
+import type { Watching } from '../src/probes/viewer-hub.js';
 import { ProbeStore } from '../src/storage/probe-store.js';
 import { Metrics } from '../src/metrics.js';
 import { loadConfig } from '../src/config.js';
@@ -28,7 +29,16 @@ test('storage failing mid-probe: slow retries, viewers closed with 1011', async 
     assert.ok(started.ok);
     const messages: ServerMessage[] = [];
     let closed: { code: number; reason: string } | undefined;
-    manager.watch(started.id, 0, { send: (m) => (messages.push(m), true), close: (code, reason) => (closed = { code, reason }) });
+    // A viewer that reads everything at once (probes/viewer-hub.ts's Viewer).
+    let watching: Watching | undefined;
+    // eslint-disable-next-line prefer-const -- a receipt asked while watch() runs must see undefined, not the temporal dead zone
+    watching = manager.watch(started.id, 0, {
+      send: (data, written) => (messages.push(JSON.parse(data.toString()) as ServerMessage), written()),
+      bufferedBytes: 0,
+      askReceipt: (offset) => watching?.readUpTo(offset),
+      close: (code, reason) => (closed = { code, reason }),
+      drop: (reason) => assert.fail(`a viewer that reads was dropped: ${reason}`),
+    });
     await new Promise((r) => setTimeout(r, 300));
     store.close(); // every write from now on fails
     const until = Date.now() + 20_000;

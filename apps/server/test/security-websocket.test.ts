@@ -37,6 +37,18 @@ async function runningProbe(s: TestServer): Promise<{ id: string; release: () =>
   return { id: created.body.id as string, release: () => silent.close() };
 }
 
+/**
+ * A server whose results may grow to what one stored before the result caps could hold, pinging
+ * only once an hour (so no viewer here is dropped by the ping timeout), its warnings kept.
+ */
+const roomyLog: string[] = [];
+const roomy = await startTestServer(
+  { RELAYPROBE_LOG_LEVEL: 'warn' },
+  { resultLimits: { replyBytes: 1024 * 1024, resultBytes: 256 * 1024 * 1024 }, pingIntervalMs: 3_600_000, logStream: { write: (line) => void roomyLog.push(line) } },
+);
+servers.push(roomy);
+const dropsLogged = () => roomyLog.filter((line) => line.includes('dropping a viewer that does not read')).length;
+
 const finished = await (async () => {
   const closed = await target(startProfile('postfix-closed'));
   const created = await postProbe(server.base, { target: '127.0.0.1', port: closed.port, suite: 'quick' });
@@ -99,8 +111,10 @@ test('anything but {"type":"ping"} closes with 1008; a ping keeps the socket ope
 
 /**
  * A chatty target: every reply is 5 lines of ~4 KB of control bytes (each becomes a six-character
- * JSON escape, plus the raw bytes in base64), so one probe yields several MiB of events; it waits
- * for `gate` before greeting, so viewers can attach first.
+ * JSON escape), so one probe yields several MiB of events on a server whose result caps are raised
+ * (`roomy`: the size a database written before the caps can hold; the caps themselves are
+ * packages/probe/test/result-limits.test.ts's); it waits for `gate` before greeting, so viewers can
+ * attach first.
  */
 async function chattyTarget(gate: Promise<void> = Promise.resolve()): Promise<ServerHandle> {
   const filler = '\x01'.repeat(3990);
@@ -120,15 +134,15 @@ test('a viewer that never reads is dropped past 1 MiB; the other viewers and the
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const chatty = await chattyTarget(gate);
-  const created = await postProbe(server.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
+  const created = await postProbe(roomy.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
   const id = created.body.id as string;
-  const readers: RecordingViewer[] = [await openViewer(eventsUrl(server, id)), await openViewer(eventsUrl(server, id))];
-  const stalled = await openViewer(eventsUrl(server, id));
+  const readers: RecordingViewer[] = [await openViewer(eventsUrl(roomy, id)), await openViewer(eventsUrl(roomy, id))];
+  const stalled = await openViewer(eventsUrl(roomy, id));
   stalled.pauseReading();
   open();
 
   for (const reader of readers) assert.equal((await reader.closed).code, 1000, 'a reading viewer gets the whole stream');
-  const doc = await waitForResult(server.base, id);
+  const doc = await waitForResult(roomy.base, id);
   assert.equal(doc.status, 'complete', 'the probe went on and was stored');
   const stored = JSON.stringify(doc.events).length;
   assert.ok(stored > 4 * 1024 * 1024, `the probe produced ${stored} bytes of events, far past the 1 MiB bound`);
@@ -146,15 +160,31 @@ test('a viewer that never reads is dropped past 1 MiB; the other viewers and the
 
 test('a viewer joining after a probe of several MiB reads all of it (the replay is not mistaken for a slow viewer)', async () => {
   const chatty = await chattyTarget();
-  const created = await postProbe(server.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
-  const doc = await waitForResult(server.base, created.body.id);
+  const created = await postProbe(roomy.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
+  const doc = await waitForResult(roomy.base, created.body.id);
   assert.ok(JSON.stringify(doc.events).length > 4 * 1024 * 1024);
-  const later = await openViewer(eventsUrl(server, created.body.id));
+  const later = await openViewer(eventsUrl(roomy, created.body.id));
   const { code } = await later.closed;
   assert.equal(events(later.messages).length, doc.events.length, `got ${events(later.messages).length} of ${doc.events.length} stored events, then close ${code}`);
   assert.equal(code, 1000);
   assert.equal(later.messages.at(-1)?.type, 'done');
   assert.deepEqual(events(later.messages).map((m) => m.event), doc.events);
+});
+
+test('a viewer that never reads a finished result of several MiB is dropped at the byte bound, not at the ping timeout', async () => {
+  const chatty = await chattyTarget();
+  const created = await postProbe(roomy.base, { target: '127.0.0.1', port: chatty.port, suite: 'thorough', tls: 'none' });
+  const doc = await waitForResult(roomy.base, created.body.id);
+  assert.ok(JSON.stringify(doc.events).length > 4 * 1024 * 1024);
+  const before = dropsLogged();
+  const stalled = await openViewer(eventsUrl(roomy, created.body.id));
+  stalled.pauseReading();
+  await eventually(() => dropsLogged() > before, 'the server dropped the viewer that does not read');
+  stalled.resumeReading();
+  const { code } = await stalled.closed;
+  assert.equal(code, 1006, 'cut off, no close handshake');
+  assert.ok(events(stalled.messages).length < doc.events.length, `it got ${events(stalled.messages).length} of ${doc.events.length} events`);
+  assert.equal((await fetch(`${roomy.base}/api/v1/health`)).status, 200);
 });
 
 test('ping/pong: a viewer that does not answer pings is terminated; one that answers stays', async () => {

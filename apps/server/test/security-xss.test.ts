@@ -9,27 +9,18 @@
 // head tags the server fills in for link previews.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEFAULT_HOSTNAME, hostileBanner, startHostile, startScriptedServer, type ServerHandle } from '@relayprobe/testkit';
 import { escapeForDisplay, formatTranscript, type ProbeEvent, type ResultDocument } from '@relayprobe/contracts';
-import { postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
+import { postProbe, waitForResult, type TestServer } from './helpers/server-under-test.js';
+import { SHELL_SCRIPT, startPageServers } from './helpers/page-servers.js';
 import { testedWhen } from '../src/pages/share-page.js';
 
 // Two servers: one without a web build (server-rendered pages), one with a minimal web app shell.
-const webRoots = mkdtempSync(join(tmpdir(), 'relayprobe-xss-'));
-const SHELL_SCRIPT = '<script type="module" crossorigin src="/assets/app.js"></script>';
-mkdirSync(join(webRoots, 'none'));
-mkdirSync(join(webRoots, 'shell', 'assets'), { recursive: true });
-writeFileSync(join(webRoots, 'shell', 'index.html'), `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n<title>relayprobe</title>\n${SHELL_SCRIPT}\n</head>\n<body><div id="root"></div></body>\n</html>\n`);
-const server = await startTestServer({}, { webRoot: join(webRoots, 'none') });
-const shellServer = await startTestServer({}, { webRoot: join(webRoots, 'shell') });
+const { plain: server, shell: shellServer, close } = await startPageServers();
 const targets: ServerHandle[] = [];
 after(async () => {
-  await Promise.all([server.close(), shellServer.close()]);
+  await close();
   await Promise.all(targets.map((t) => t.close()));
-  rmSync(webRoots, { recursive: true, force: true });
 });
 
 const XSS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>'];

@@ -1,5 +1,6 @@
 // Entry point of the `relayprobe` command.
 import { main } from './main.js';
+import { closableOutput } from './closable-output.js';
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -9,11 +10,15 @@ process.on('SIGINT', () => {
   controller.abort();
 });
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal })
+// stderr is written only for usage errors and a TTY's progress line; a closed stderr ends those quietly too.
+const stderr = closableOutput(process.stderr, { write: () => true });
+const stdout = closableOutput(process.stdout, stderr);
+
+main(process.argv.slice(2), { stdout, stderr, env: process.env, signal: controller.signal })
   .then((code) => {
-    process.exitCode = code;
+    process.exitCode = stdout.failed ? 1 : code;
   })
   .catch((error: unknown) => {
-    process.stderr.write(`relayprobe: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(`relayprobe: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   });

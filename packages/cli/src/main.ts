@@ -1,6 +1,6 @@
 // The relayprobe command: parse flags, validate and resolve (nothing sent on a bad input),
 // run the probe printing the transcript live, and exit with the verdict's status.
-import { RELAYPROBE_VERSION, escapeForDisplay, type ResultDocument, type VerdictCode } from '@relayprobe/contracts';
+import { RELAYPROBE_VERSION, escapeForDisplay, toSafeJson, type ResultDocument, type VerdictCode } from '@relayprobe/contracts';
 import { prepareProbe, runPreparedProbe, type ProbeOptions } from '@relayprobe/probe';
 import { USAGE, parseCommandLine } from './args.js';
 import { TerminalOutput, type OutputStream } from './terminal-output.js';
@@ -51,7 +51,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } finally {
     output.done();
   }
-  if (parsed.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  // The exact values, with control, bidi and invisible characters as JSON escapes: safe to print (display-text.ts).
+  if (parsed.json) io.stdout.write(`${toSafeJson(result, 2)}\n`);
   if (io.signal?.aborted) return EXIT_INTERRUPTED;
   return result.verdict ? EXIT_CODES[result.verdict.code] : EXIT_USAGE;
 }

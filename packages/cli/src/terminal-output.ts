@@ -1,6 +1,6 @@
 // Live output: transcript lines on stdout (colour only on a TTY, and never with NO_COLOR), and on
 // a TTY stderr a progress line ("test 7 of 22") that is cleared before each transcript line.
-import { formatEvent, type ProbeEvent, type VerdictCode } from '@relayprobe/contracts';
+import { escapeForDisplay, formatEvent, type ProbeEvent, type VerdictCode } from '@relayprobe/contracts';
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -25,7 +25,7 @@ export class TerminalOutput {
 
   /** Print an event's transcript lines (when showing the transcript) and update progress. */
   event(event: ProbeEvent): void {
-    if (event.type === 'vector-start') this.showProgress(`relayprobe: test ${event.index} of ${event.total} (${event.vector})`);
+    if (event.type === 'vector-start') this.showProgress(`relayprobe: test ${event.index} of ${event.total} (${escapeForDisplay(event.vector)})`);
     if (!this.transcript) return;
     const lines = formatEvent(event);
     if (lines.length === 0) return;

@@ -50,6 +50,12 @@ export const ERROR_CODES = {
   // Ours
   'connection-budget': { side: 'ours', description: 'The per-probe connection budget ran out; remaining vectors were not run.' },
   'internal-error': { side: 'ours', description: 'A bug in relayprobe; please report it with the transcript.' },
+  // What one result may store (the engine's result-limits.ts)
+  'replies-cut': {
+    side: 'server',
+    description: 'The server sent more than one result keeps (200 replies a connection, 384 KiB of text a result): later replies keep only their code, and each says what was cut.',
+  },
+  'result-too-large': { side: 'server', description: 'The probe reached the most events one result may hold (4,000); it was stopped there and the remaining vectors were not run.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,9 +3,13 @@
 //
 // Invariants: `seq` counts from 1 without gaps within one probe; `ms` is milliseconds since the
 // probe started and never decreases; `text` fields hold what was sent or received, decoded as
-// UTF-8 (invalid bytes become U+FFFD) and never escaped; when the bytes were not printable UTF-8
-// the exact bytes are kept in `raw` (base64). Escaping for display is the renderer's job
-// (see display-text.ts).
+// UTF-8 (invalid bytes become U+FFFD) and never escaped; a reply is stored once: as its text,
+// which reproduces its bytes, or, when a line was not valid UTF-8, with the exact bytes in `raw`
+// (base64) too. What one result may store is capped (the engine's result-limits.ts): a reply that
+// was cut says so in `cut`, and its `flags` hold `truncated`. Escaping for display is the renderer's job
+// (display-text.ts: escapeForDisplay for people, toSafeJson for JSON text, which writes control,
+// bidi and invisible characters as \u escapes so the document prints safely and parses back to
+// these exact values).
 import { Type, type Static } from '@sinclair/typebox';
 import { VectorResult, DeliveryResult, Verdict, Resolution } from './results.js';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
@@ -74,11 +78,13 @@ export const ReplyEvent = Type.Object({
   enhanced: Type.Optional(Type.String()),
   /** Every line of the reply as received, code included ("250-PIPELINING"). */
   lines: Type.Array(Type.String()),
-  /** Exact bytes (base64) when a line was not printable UTF-8. */
+  /** Exact bytes (base64) when a line was not valid UTF-8, the only case the lines cannot reproduce them (schema 2; schema 1 also kept them for valid UTF-8 with control characters). */
   raw: Type.Optional(Type.String()),
+  /** What was not stored of this reply (the result's caps): lines cut or left out, and their stored bytes. */
+  cut: Type.Optional(Type.Object({ lines: Type.Integer({ minimum: 1 }), bytes: Type.Integer({ minimum: 0 }) })),
   /** Milliseconds from the command being written (or the connection opening) to the reply's end. */
   elapsedMs: Type.Integer({ minimum: 0 }),
-  /** Irregularities that did not stop parsing: bare-lf, long-line, unsolicited. */
+  /** Irregularities that did not stop parsing, and `truncated` (flag-codes.ts REPLY_FLAGS). */
   flags: Type.Array(Type.String()),
   ...vectorRef,
 });

@@ -8,6 +8,7 @@ export const REPLY_FLAGS = {
   'long-line': 'A line was longer than the 512 octets RFC 5321 allows a reply line.',
   'non-utf8': 'A line was not valid UTF-8; its exact bytes are kept in `raw`.',
   unsolicited: 'A reply nobody asked for: recorded, never taken as the answer to a command.',
+  truncated: 'Part of the reply was not stored, to keep the result within its caps; `cut` says how much, and the transcript shows it.',
 } as const satisfies Record<string, string>;
 
 export type ReplyFlag = keyof typeof REPLY_FLAGS;

@@ -1,7 +1,7 @@
-export * from './probe-request.js';
-export * from './events.js';
-export * from './result-codes.js';
-export * from './results.js';
+// @relayprobe/contracts: what every workspace shares (request and result schemas, events, codes,
+// the input grammar, the fold of events, display text), exported by name: what other
+// workspaces import. Modules keep helpers of their own unexported here; tests of this package
+// import those by relative path.
 export { ProbeRequest, SUITES, Suite, TLS_MODES, TlsMode } from './probe-request.js';
 export { CommandEvent, ErrorEvent, InfoEvent, Phase, PlannedServer, ProbeEvent, ReplyEvent, SessionFacts, TlsDetails, VectorStartEvent, type EventBody } from './events.js';
 export { VECTOR_OUTCOMES, VERDICT_CODES, VERDICT_LABELS, VERDICT_SEVERITY } from './result-codes.js';
@@ -10,10 +10,10 @@ export { ProbeStatus, RESULT_SCHEMA_VERSION, ResultDocument, ServerResult } from
 export { ERROR_CODES, errorSide, isErrorCode, type ErrorCode } from './error-codes.js';
 export { REASON_CODES, type ReasonCode } from './reason-codes.js';
 export { REPLY_FLAGS, RESULT_FLAGS, isResultFlag, type ReplyFlag, type ResultFlag } from './flag-codes.js';
-export { escapeForDisplay, isDisplaySafe } from './display-text.js';
+export { cutToStoredSize, escapeForDisplay, isDisplaySafe, toSafeJson } from './display-text.js';
 export { explainEnhancedStatus } from './enhanced-status.js';
 export { matchesSchema, schemaErrors } from './validators.js';
-export { OUTCOME_WORDS, describeCertificate, describeTls, formatEvent, formatTranscript, tlsProblems } from './transcript-format.js';
+export { OUTCOME_WORDS, describeCertificate, describeTls, formatEvent, formatTranscript, formatVerdict, tlsProblems } from './transcript-format.js';
 export {
   API_ERROR_CODES,
   ApiError,

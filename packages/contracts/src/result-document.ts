@@ -4,7 +4,9 @@
 // Version 2 added the domain test (docs/result-schema.md): a document with `servers` holds one
 // entry per server of the domain, each with its own evidence and verdict, and its top-level
 // `verdict` is the domain's. A single-server document reads exactly as in version 1, so stored
-// version-1 documents stay valid and are served as they were stored.
+// version-1 documents stay valid and are served as they were stored. Version 2 also keeps a
+// reply's `raw` only when a line was not valid UTF-8 (its text reproduces every other reply,
+// control characters included), and a reply may say what was cut (`cut`, flag `truncated`).
 import { Type, type Static } from '@sinclair/typebox';
 import { ProbeRequest } from './probe-request.js';
 import { PlannedServer, ProbeEvent, SessionFacts } from './events.js';
@@ -45,7 +47,7 @@ export const ServerResult = Type.Object({
 export type ServerResult = Static<typeof ServerResult>;
 
 export const ResultDocument = Type.Object({
-  /** 2 for documents written now; 1 for stored documents written before the domain test. */
+  /** 2 for documents written now; 1 for stored documents written before the domain test and the size caps. */
   schemaVersion: Type.Union([Type.Literal(1), Type.Literal(RESULT_SCHEMA_VERSION)]),
   /** Run id: 128-bit random, base64url. Also the token in generated local parts. */
   id: Type.String(),

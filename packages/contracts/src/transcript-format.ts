@@ -1,7 +1,8 @@
 // The plain-text transcript, in the swaks convention: "->" sent, "<-" received, "~>"/"<~" inside
 // TLS, "===" information, "***" errors; each reply's last line carries the milliseconds it took.
-// The CLI prints it live and the web page's "Copy transcript" gives the same text. Everything a
-// server sent is escaped for display (display-text.ts): no control character reaches a terminal.
+// The CLI prints it live and the web page's "Copy transcript" gives the same text. Every string
+// that can hold what a server sent (replies, texts, notes, the verdict's words) is escaped for
+// display (display-text.ts): no control, bidi or invisible character reaches a terminal.
 import type { PlannedServer, ProbeEvent, TlsDetails } from './events.js';
 import type { Resolution, VectorResult, Verdict } from './results.js';
 import { escapeForDisplay } from './display-text.js';
@@ -77,21 +78,25 @@ export function formatEvent(event: ProbeEvent): string[] {
     case 'reply': {
       const arrow = event.tls ? '<~ ' : '<- ';
       const flags = event.flags.length > 0 ? ` [${event.flags.join(', ')}]` : '';
-      return event.lines.map((line, i) => `${arrow} ${escape(line)}${i === event.lines.length - 1 ? `  (${event.elapsedMs} ms)${flags}` : ''}`);
+      const lines = event.lines.map((line, i) => `${arrow} ${escape(line)}${i === event.lines.length - 1 ? `  (${event.elapsedMs} ms)${flags}` : ''}`);
+      // What the result's caps cut is said where it happened (the engine's result-limits.ts).
+      const cut = event.cut;
+      if (cut) lines.push(`=== Not stored: ${cut.bytes} bytes of this reply, in ${cut.lines} ${cut.lines === 1 ? 'line' : 'lines'} (a result keeps only so much of what a server sends).`);
+      return lines;
     }
     case 'tls':
       return [`=== TLS started: ${escape(describeTls(event.details))}`];
     case 'vector-start':
-      return [`=== [${event.vector}] ${escape(event.name)} (test ${event.index} of ${event.total})`];
+      return [`=== [${escape(event.vector)}] ${escape(event.name)} (test ${event.index} of ${event.total})`];
     case 'vector-result': {
       const r = event.result;
       const reply = r.reply ? ` (${r.reply.code}${r.reply.enhanced ? ` ${r.reply.enhanced}` : ''} ${escape(r.reply.text)})` : '';
       const note = r.note ? ` — ${escape(r.note)}` : '';
-      return [`=== [${r.key}] ${OUTCOME_WORDS[r.outcome]}${reply}${note}`];
+      return [`=== [${escape(r.key)}] ${OUTCOME_WORDS[r.outcome]}${reply}${note}`];
     }
     case 'delivery': {
       const d = event.result;
-      return [`=== Test message through ${d.vector} to ${escape(d.rcptTo)}: ${d.outcome}${d.queueId ? ` (queued as ${escape(d.queueId)})` : ''}`];
+      return [`=== Test message through ${escape(d.vector)} to ${escape(d.rcptTo)}: ${d.outcome}${d.queueId ? ` (queued as ${escape(d.queueId)})` : ''}`];
     }
     case 'verdict':
       return formatVerdict(event.verdict).map((l) => `=== ${l}`);
@@ -104,12 +109,12 @@ export function formatEvent(event: ProbeEvent): string[] {
   }
 }
 
-/** The verdict as a few lines: label and why, the evidence, what to do next. */
-function formatVerdict(verdict: Verdict): string[] {
+/** The verdict as a few lines: label and why, the evidence, what to do next (escaped: the summary and reasons may quote the server). */
+export function formatVerdict(verdict: Verdict): string[] {
   return [
-    `Verdict: ${verdict.label}. ${verdict.summary}`,
-    ...verdict.reasons.map((r) => `  - ${r.text}${r.vectors && r.vectors.length > 0 && !r.text.includes(r.vectors[0] as string) ? ` [${r.vectors.join(', ')}]` : ''}`),
-    `Next: ${verdict.advice}`,
+    `Verdict: ${escape(verdict.label)}. ${escape(verdict.summary)}`,
+    ...verdict.reasons.map((r) => `  - ${escape(r.text)}${r.vectors && r.vectors.length > 0 && !r.text.includes(r.vectors[0] as string) ? ` [${escape(r.vectors.join(', '))}]` : ''}`),
+    `Next: ${escape(verdict.advice)}`,
   ];
 }
 

@@ -5,3 +5,4 @@ export type { EngineAction, EngineInput, EngineOptions, EngineTarget, TimerName 
 export { Transcript } from './transcript.js';
 export { decideVerdict, type SessionFailure, type VerdictInput } from './verdict.js';
 export { ReplyReader, type ReaderLimits } from './reply-reader.js';
+export { DEFAULT_RESULT_LIMITS, ResultBudget, type ResultLimits } from './result-limits.js';

@@ -1,5 +1,5 @@
 // The pieces of one SMTP reply line (see reply-reader.ts for the grammar): its reply code, its
-// text, the RFC 3463 enhanced status code, how its bytes decode and whether they are printable,
+// text, the RFC 3463 enhanced status code, how its bytes decode (and whether the text reproduces them),
 // plus the byte scan that lets the reader take plain ASCII the fast way.
 //
 // Invariant: every function here is pure; "content" means a line without its CRLF / LF.
@@ -69,22 +69,14 @@ function digitsEnd(text: string, from: number): number {
   return i;
 }
 
-// What a reply text may hold and still be shown without its raw bytes: RFC 5321's textstring is
-// HT and printable US-ASCII; we also let through printable non-ASCII UTF-8. Everything the display
-// layer would have to escape makes the line "not printable" (C0 but HT, DEL, C1, bidi controls,
-// line/paragraph separators, BOM; the same set as contracts' display-text.ts, minus HT).
-const NON_PRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
-
 /** How one line's bytes decoded. */
 export interface DecodedLine {
   /** The line as text; invalid UTF-8 sequences became U+FFFD. */
   line: string;
   /** Every byte was HT or 0x20..0x7E: the text alone reproduces the bytes. */
   plainAscii: boolean;
-  /** The bytes were valid UTF-8. */
+  /** The bytes were valid UTF-8: the text alone reproduces them, whatever characters it holds. */
   validUtf8: boolean;
-  /** Valid UTF-8 with nothing the display layer would have to escape. */
-  printable: boolean;
 }
 
 // ignoreBOM: a leading EF BB BF is server text like any other, not a byte-order mark to strip.
@@ -94,16 +86,16 @@ const lossyDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 /** Decode a line's content bytes (without the line end). */
 export function decodeLine(content: Uint8Array): DecodedLine {
   if (isPlainAscii(content, 0, content.length)) {
-    return { line: lossyDecoder.decode(content), plainAscii: true, validUtf8: true, printable: true };
+    return { line: lossyDecoder.decode(content), plainAscii: true, validUtf8: true };
   }
   let line: string;
   try {
     line = strictDecoder.decode(content);
   } catch {
     // Hostile or legacy-charset bytes: keep going with U+FFFD; the caller keeps the exact bytes.
-    return { line: lossyDecoder.decode(content), plainAscii: false, validUtf8: false, printable: false };
+    return { line: lossyDecoder.decode(content), plainAscii: false, validUtf8: false };
   }
-  return { line, plainAscii: false, validUtf8: true, printable: !NON_PRINTABLE.test(line) };
+  return { line, plainAscii: false, validUtf8: true };
 }
 
 /** True when bytes[from..to) are all HT or 0x20..0x7E. */

@@ -14,7 +14,9 @@
 // the line end. A continuation carrying a different code is malformed (we never guess).
 //
 // Where we are lenient, and say so: a bare LF ends a line (flag 'bare-lf'); a lone CR inside a line
-// is text; non-ASCII and invalid UTF-8 are kept (U+FFFD in the text, exact bytes in `raw`); a line
+// is text; non-ASCII and control characters are kept as text, which reproduces their bytes; invalid
+// UTF-8 is kept too (U+FFFD in the text, so the exact bytes go in `raw`, the one case where the
+// text alone cannot say what was sent: each reply is stored once, as text or with its bytes); a line
 // over RFC 5321 §4.5.3.1.5's 512 octets is accepted up to our cap (flag 'long-line').
 //
 // Invariants: output is identical however the input is split into chunks (every check happens at a
@@ -53,7 +55,7 @@ export interface ParsedReply {
   lines: string[];
   /** The text part of each line (after "250-" / "250 "), "" for a bare code. */
   texts: string[];
-  /** Base64 of the reply's exact bytes, only when some line was not printable UTF-8. */
+  /** Base64 of the reply's exact bytes, only when some line was not valid UTF-8 (otherwise the lines reproduce them). */
   raw?: string;
   /** Distinct, in first-seen order. */
   flags: ReaderFlag[];
@@ -223,7 +225,7 @@ export class ReplyReader {
       const code = replyCodeAt(data, from + p, contentLength);
       const final = !continuesAt(data, from + p, contentLength);
       const line = text.substring(p, p + contentLength);
-      if (!this.#acceptLine(line, code, final, byteLength, endLength, null, true, true)) return false;
+      if (!this.#acceptLine(line, code, final, byteLength, endLength, null, true)) return false;
       p = nl + 1;
     }
     return true;
@@ -239,11 +241,11 @@ export class ReplyReader {
     const final = !continuesAt(bytes, from, contentLength);
     const decoded = decodeLine(bytes.subarray(from, from + contentLength));
     const exact = decoded.plainAscii ? null : bytes.slice(from, to);
-    return this.#acceptLine(decoded.line, code, final, byteLength, endLength, exact, decoded.validUtf8, decoded.printable);
+    return this.#acceptLine(decoded.line, code, final, byteLength, endLength, exact, decoded.validUtf8);
   }
 
   /** Check one complete line against the grammar and the reply caps, then add it to its reply. */
-  #acceptLine(line: string, code: number, final: boolean, byteLength: number, endLength: number, exact: Uint8Array | null, validUtf8: boolean, printable: boolean): boolean {
+  #acceptLine(line: string, code: number, final: boolean, byteLength: number, endLength: number, exact: Uint8Array | null, validUtf8: boolean): boolean {
     if (code === MALFORMED || (this.#code !== 0 && code !== this.#code) || this.#lines.length >= this.#limits.maxReplyLines || this.#replyBytes + byteLength > this.#limits.maxReplyBytes) {
       return this.#rejectLine(line, code, endLength, exact);
     }
@@ -255,7 +257,7 @@ export class ReplyReader {
       if (!regular) addLineFlags(reply.flags, endLength, byteLength, validUtf8);
       const enhanced = enhancedCodeOf(code, text);
       if (enhanced !== undefined) reply.enhanced = enhanced;
-      if (!printable) reply.raw = encodeBase64(exact ?? asciiLineBytes(line, endLength));
+      if (!validUtf8) reply.raw = encodeBase64(exact ?? asciiLineBytes(line, endLength));
       this.#out.push(reply);
       return true;
     }
@@ -268,7 +270,7 @@ export class ReplyReader {
     }
     this.#replyBytes += byteLength;
     if (!regular) addLineFlags(this.#flags, endLength, byteLength, validUtf8);
-    if (!printable) this.#needsRaw = true;
+    if (!validUtf8) this.#needsRaw = true;
     if (final) this.#emitReply();
     return true;
   }

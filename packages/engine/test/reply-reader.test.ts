@@ -156,12 +156,17 @@ describe('ReplyReader: hostile bytes are kept faithfully', () => {
     ['DEL', enc('220 a\x7f\r\n'), '220 a\u007f'],
   ];
   for (const [name, input, line] of cases) {
-    it(`${name}: text decoded, exact bytes in raw`, () => {
+    const invalid = name.startsWith('0xFF');
+    it(`${name}: text decoded; ${invalid ? 'the exact bytes in raw' : 'the text reproduces the bytes, so they are stored once, as text'}`, () => {
       const reply = only(input);
       assert.deepEqual(reply.lines, [line]);
-      assert.equal(reply.raw, b64(input));
+      if (invalid) assert.equal(reply.raw, b64(input));
+      else {
+        assert.equal(reply.raw, undefined);
+        assert.deepEqual(enc(`${line}\r\n`), input, 'the text and its CRLF are the exact bytes');
+      }
       assert.equal(reply.byteLength, input.length);
-      assert.deepEqual(reply.flags, name.startsWith('0xFF') ? ['non-utf8'] : []);
+      assert.deepEqual(reply.flags, invalid ? ['non-utf8'] : []);
     });
   }
 
@@ -175,19 +180,28 @@ describe('ReplyReader: hostile bytes are kept faithfully', () => {
           bytes[align + at] = bad;
           const reply = only(bytes.subarray(align));
           const label = `byte ${bad} at ${at}, alignment ${align}`;
-          // HT is textstring (RFC 5321 §4.2) and needs no raw bytes; everything else does.
-          assert.equal(reply.raw, bad === 0x09 ? undefined : b64(bytes.subarray(align)), label);
-          assert.equal(reply.lines[0]!.length, line.length - 2, label); // an invalid byte decodes to one U+FFFD
+          // A byte over 0x7F alone is invalid UTF-8: one U+FFFD, and the exact bytes in raw. Any
+          // other is its own character in the text, which reproduces the bytes (no raw).
+          const shown = bad > 0x7f ? '\ufffd' : String.fromCharCode(bad);
+          assert.equal(reply.lines[0], `${line.slice(0, at)}${shown}${line.slice(at + 1, -2)}`, label);
+          assert.equal(reply.raw, bad > 0x7f ? b64(bytes.subarray(align)) : undefined, label);
         }
       }
     }
   });
 
-  it('keeps raw for the whole multi-line reply when one line is not printable', () => {
-    const input = cat('220-mx.example.com\r\n', '220-\x1b[2J\r\n', '220 ok\r\n');
+  it('keeps raw for the whole multi-line reply when one line is not valid UTF-8', () => {
+    const input = cat('220-mx.example.com\r\n', '220-\x1b[2J ', new Uint8Array([0xc3]), '\r\n', '220 ok\r\n');
     const reply = only(input);
     assert.equal(reply.raw, b64(input));
-    assert.deepEqual(reply.texts, ['mx.example.com', '\u001b[2J', 'ok']);
+    assert.deepEqual(reply.texts, ['mx.example.com', '\u001b[2J \ufffd', 'ok']);
+  });
+
+  it('stores a multi-line reply of control characters once, as text: its lines reproduce it', () => {
+    const input = cat('220-mx.example.com\r\n', `220-\x1b[2J${'\x01'.repeat(100)}\u202e\r\n`, '220 ok\r\n');
+    const reply = only(input);
+    assert.equal(reply.raw, undefined);
+    assert.deepEqual(enc(reply.lines.map((l) => `${l}\r\n`).join('')), input);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   SUITES, TLS_MODES, escapeForDisplay, parseIpAddress, parsePort, readTarget, recipientRefusal, validateDomain, validateHeloName,
   type ProbeRequest, type Suite, type TargetInput, type TlsMode,
 } from '@relayprobe/contracts';
+import type { ResultLimits } from '@relayprobe/engine';
 import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
 import type { DnsResolver } from './mx-resolution.js';
 
@@ -53,6 +54,8 @@ export interface ProbeOptions {
   tlsSniffMs?: number;
   /** Extra trust roots for judging the server's certificate (tests use the fixture CA). */
   trustedCa?: string | string[];
+  /** What the result may store (the engine's DEFAULT_RESULT_LIMITS unless set; tests set smaller ones). */
+  resultLimits?: Partial<ResultLimits>;
   /** Result id; default 128-bit random, base64url. */
   id?: string;
   /**

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents,
-  type ProbeEvent, type ResultDocument,
+  type EventBody, type ProbeEvent, type ResultDocument,
 } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
 import type { ProbeOptions } from './probe-options.js';
@@ -71,8 +71,17 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
   const { request } = validated;
   const startedAt = new Date();
   const t0 = performance.now();
-  const transcript = new Transcript(t0);
-  const publish = (event: ProbeEvent) => hooks.onEvent?.(event);
+  const transcript = new Transcript(t0, options.resultLimits);
+  // Every event the transcript stored, in order, once: a cap may store a notice before the event
+  // an add() returns (transcript.ts).
+  let published = 0;
+  const publishStored = () => {
+    for (; published < transcript.events.length; published++) hooks.onEvent?.(transcript.events[published] as ProbeEvent);
+  };
+  const record = (body: EventBody) => {
+    transcript.add(body, performance.now());
+    publishStored();
+  };
   const base = { schemaVersion: RESULT_SCHEMA_VERSION, id, tool: { name: 'relayprobe' as const, version: RELAYPROBE_VERSION }, request, startedAt: startedAt.toISOString() };
   // The document says what its events say (contracts' foldEvents), however the probe ended.
   const document = (): ResultDocument => {
@@ -81,14 +90,14 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
     return { ...base, status: 'complete', finishedAt, durationMs, ...documentFields(foldEvents(transcript.events)), events: transcript.events };
   };
 
-  publish(transcript.add({ type: 'resolution', resolution }, performance.now()));
+  record({ type: 'resolution', resolution });
   const targets: EngineTarget[] = resolution.addresses.filter((a) => a.allowed).slice(0, 5).map((a) => ({ address: a.address, family: a.family, host: a.host }));
   if (refusal || resolution.error || targets.length === 0) {
     const errorCode = resolution.error?.code;
     const code = errorCode === 'null-mx' || errorCode === 'address-refused' ? errorCode : 'dns-failed';
     const failure = refusal ?? { verdict: 'unreachable' as const, reason: code, text: resolution.error?.text ?? REASON_CODES[code] };
     const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure });
-    publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+    record({ type: 'verdict', verdict });
     return Promise.resolve(document());
   }
 
@@ -110,6 +119,7 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
     let remote: EngineTarget | undefined;
 
     let over = false;
+    let tooLarge = false;
     const feed = (input: EngineInput) => {
       if (over) return;
       try {
@@ -117,6 +127,17 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
       } catch (error) {
         crashed(error);
       }
+      stopWhenTooLarge();
+    };
+    // The events cap (result-limits.ts): said once, then the probe is stopped as if aborted, so the
+    // remaining tests become not-run and the verdict says why. Checked between inputs, never while
+    // the actions of one are being carried out.
+    const stopWhenTooLarge = () => {
+      if (over || tooLarge || transcript.events.length < transcript.limits.events) return;
+      tooLarge = true;
+      const text = `The probe made ${transcript.events.length} transcript events, the most one result holds; it was stopped here.`;
+      record({ type: 'error', phase: 'done', code: 'result-too-large', side: 'server', text });
+      feed({ type: 'abort', now: performance.now(), message: text });
     };
     /** The probe is over: no timer, socket or abort listener may outlive it. */
     const stopEverything = () => {
@@ -134,9 +155,9 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
     const crashed = (error: unknown) => {
       stopEverything();
       const text = `relayprobe hit a bug and stopped this probe: ${error instanceof Error ? error.message : String(error)}`;
-      publish(transcript.add({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text }, performance.now()));
+      record({ type: 'error', phase: 'done', code: 'internal-error', side: 'ours', text });
       const verdict = decideVerdict({ vectors: [], internalVantage: false, testDomain: request.testDomain, failure: { verdict: 'inconclusive', reason: 'internal-error', text } });
-      publish(transcript.add({ type: 'verdict', verdict }, performance.now()));
+      record({ type: 'verdict', verdict });
       resolve(document());
     };
     const deliverFrom = (owner: () => SmtpSocket | undefined) => (input: SocketInput) => {
@@ -177,7 +198,7 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
       for (const action of actions) {
         switch (action.type) {
           case 'event':
-            publish(action.event);
+            publishStored();
             break;
           case 'connect': {
             socket?.destroy();
@@ -237,6 +258,7 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
     } catch (error) {
       crashed(error);
     }
+    stopWhenTooLarge();
     if (signal?.aborted) onAbort();
   });
 }

@@ -9,11 +9,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_HOSTNAME, HOSTILE_NAMES, hostileBanner, startHostile, startScriptedServer,
+  DEFAULT_HOSTNAME, HOSTILE_NAMES, TERMINAL_ESCAPES_TEXT, hostileBanner, startHostile, startScriptedServer,
   type HostileName, type HostileOptions, type ServerHandle,
 } from '@relayprobe/testkit';
 import {
-  ResultDocument as ResultSchema, formatTranscript, isDisplaySafe, schemaErrors,
+  ResultDocument as ResultSchema, formatTranscript, formatVerdict, isDisplaySafe, schemaErrors, toSafeJson,
   type ReasonCode, type ReplyEvent, type ResultDocument, type VerdictCode,
 } from '@relayprobe/contracts';
 import { countResources, settledResources, type ResourceCounts } from './resource-census.js';
@@ -169,6 +169,26 @@ const EXPECTED: Record<HostileName, Expectation> = {
   greylisting: {
     verdict: 'inconclusive', reason: 'greylisting',
     check: ({ result }) => assert.ok(result.vectors.every((v) => v.outcome === 'deferred')),
+  },
+  'terminal-escapes': {
+    verdict: 'inconclusive', reason: 'helo-refused', errors: ['helo-refused'],
+    check: ({ result }) => {
+      // The exact text is kept, every control and invisible character included (HOUSE-STYLE rule 8);
+      // what is shown is escaped (assertWellFormed: the transcript, the verdict's lines included).
+      assert.deepEqual(replies(result)[0]?.lines, [`220 ${HOST} ${TERMINAL_ESCAPES_TEXT}`]);
+      const verdict = result.verdict;
+      assert.ok(verdict);
+      assert.ok(verdict.summary.includes(TERMINAL_ESCAPES_TEXT), 'the verdict quotes the HELO refusal');
+      for (const line of formatVerdict(verdict)) assert.ok(isDisplaySafe(line), line);
+    },
+  },
+  'control-flood': {
+    verdict: 'closed', flood: true,
+    check: ({ result }) => {
+      // What one result stores is capped (result-limits.test.ts has each cap): 64 KB replies kept as 4 KiB, once.
+      assert.ok(Buffer.byteLength(toSafeJson(result)) < 512 * 1024, `${Buffer.byteLength(toSafeJson(result))} bytes stored`);
+      assert.ok(replies(result).every((r) => r.raw === undefined && (r.cut === undefined || r.flags.includes('truncated'))));
+    },
   },
 };
 

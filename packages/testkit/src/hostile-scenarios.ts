@@ -35,7 +35,9 @@ export type HostileName =
   | 'starttls-silence'
   | 'starttls-injection'
   | 'reset-mid-reply'
-  | 'greylisting';
+  | 'greylisting'
+  | 'terminal-escapes'
+  | 'control-flood';
 
 /** Options of a hostile scenario: the profile options of its postfix-closed part, and the dribble interval. */
 export interface HostileOptions extends ProfileOptions {
@@ -56,6 +58,42 @@ export function hostileBanner(host: string): Buffer {
     Buffer.from([0x00, 0x20, 0xff, 0x20]),
     Buffer.from('\x1b[31mred\x1b[0m \u202Edesrever <img src=x onerror=alert(1)> <script>alert(1)</script>\r\n', 'utf8'),
   ]);
+}
+
+/**
+ * Every character that must never reach a screen as it is (issue 12): all of C0 but LF (which
+ * ends a line; a lone CR inside a line is text), DEL, all of C1, the bidi controls (U+061C,
+ * U+200E/F, U+202A-U+202E, U+2066-U+2069), the zero-width and other invisible characters
+ * (U+00AD, U+180E, U+200B-U+200D, U+2060-U+2064, U+206A-U+206F, U+FEFF, U+FFF9-U+FFFB, tag
+ * characters), and the line and paragraph separators. Each one, once, in code point order.
+ */
+export const DISPLAY_HOSTILE_CHARACTERS: string = (() => {
+  const ranges: [number, number][] = [
+    [0x00, 0x09], [0x0b, 0x1f], [0x7f, 0x9f], [0xad, 0xad], [0x61c, 0x61c], [0x180e, 0x180e], [0x200b, 0x200f], [0x2028, 0x202e],
+    [0x2060, 0x2064], [0x2066, 0x206f], [0xfeff, 0xfeff], [0xfff9, 0xfffb], [0xe0001, 0xe0001], [0xe0020, 0xe007f],
+  ];
+  return ranges.map(([from, to]) => String.fromCodePoint(...Array.from({ length: to - from + 1 }, (_, i) => from + i))).join('');
+})();
+
+/** The characters of DISPLAY_HOSTILE_CHARACTERS found in `text`, as "U+XXXX" (for assertions that an output holds none raw). */
+export function rawHostileCharacters(text: string): string[] {
+  return [...DISPLAY_HOSTILE_CHARACTERS].filter((ch) => text.includes(ch)).map((ch) => `U+${(ch.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The text of the terminal-escapes scenario's replies: what a hostile server would say to take
+ * over a terminal or a reader (set the window title, clear the screen, write a verdict of its own,
+ * reverse the rest of the line), then every character of DISPLAY_HOSTILE_CHARACTERS.
+ */
+export const TERMINAL_ESCAPES_TEXT = `\x1b]0;pwned\x07\x1b[2J\x1b[HNot an open relay. \u202ereversed ${DISPLAY_HOSTILE_CHARACTERS} end`;
+
+/** Bytes of 0x01 the control-flood scenario sends per connection, just under the reader's 1 MiB session cap. */
+export const CONTROL_FLOOD_BYTES = 1_000_000;
+
+/** One reply of the control flood: 16 lines of 4,000 0x01 bytes (64 KB, under the 64 KiB reply cap), then a short last line. */
+function controlFloodReply(code: number): Buffer {
+  const line = Buffer.concat([Buffer.from(`${code}-`), Buffer.alloc(4000, 0x01), Buffer.from('\r\n')]);
+  return Buffer.concat([...Array.from({ length: 16 }, () => line), Buffer.from(`${code} \x01\r\n`)]);
 }
 
 /** The script of a scenario, with options. */
@@ -172,6 +210,43 @@ export function hostileScript(name: HostileName, options: HostileOptions = {}): 
       };
     case 'greylisting':
       return (peer) => thenPostfix(peer, profilePolicy('greylisting'), true);
+    case 'terminal-escapes':
+      // A hostile-bytes case that reality cannot produce on demand (no real server of the lab can be
+      // made to send these): a greeting, a refused EHLO and a refused HELO carrying terminal
+      // escapes, bidi and invisible characters. The HELO refusal ends the probe (inconclusive), so
+      // the verdict's own words quote the server.
+      return async (peer) => {
+        peer.write(`220 ${host} ${TERMINAL_ESCAPES_TEXT}\r\n`);
+        for (let line = await peer.readLine(); line !== null; line = await peer.readLine()) {
+          const verb = line.split(' ', 1)[0]?.toUpperCase();
+          if (verb === 'QUIT') {
+            await peer.writeAndWait(`${REPLY.bye}\r\n`);
+            return peer.end();
+          }
+          peer.write(verb === 'EHLO' ? `502 5.5.2 ${TERMINAL_ESCAPES_TEXT}\r\n` : `550 5.7.1 ${TERMINAL_ESCAPES_TEXT}\r\n`);
+        }
+      };
+    case 'control-flood':
+      // A hostile-bytes case that reality cannot produce on demand (issue 12: "a server that sends
+      // about 1 MB of 0x01 per connection and closes"): every reply is 64 KB of 0x01 (RCPT refused
+      // with 554, everything else 250) until about 1 MB went out on the connection; then it
+      // closes, and the next connection gets the same. Each reply is within the reader's caps, so
+      // only what the probe stores bounds the result.
+      return async (peer) => {
+        let sent = 0;
+        const reply = async (code: number) => {
+          const bytes = controlFloodReply(code);
+          sent += bytes.length;
+          return peer.writeAndWait(bytes);
+        };
+        if (!(await reply(220))) return;
+        for (let line = await peer.readLine(); line !== null; line = await peer.readLine()) {
+          const verb = line.split(' ', 1)[0]?.toUpperCase();
+          if (verb === 'QUIT') return peer.end();
+          if (sent + 65536 > CONTROL_FLOOD_BYTES) return peer.end();
+          if (!(await reply(verb === 'RCPT' ? 554 : 250))) return;
+        }
+      };
   }
 }
 
@@ -181,7 +256,7 @@ export const HOSTILE_NAMES: readonly HostileName[] = [
   'invalid-code-25', 'invalid-code-abc', 'invalid-code-600', 'invalid-code-220x', 'code-change-mid-reply',
   'hostile-banner', 'bare-lf', 'one-byte-per-second', 'silent-after-ehlo', 'early-talker', '421-mid-session',
   '554-greeting', 'starttls-garbage', 'starttls-reset', 'starttls-silence', 'starttls-injection',
-  'reset-mid-reply', 'greylisting',
+  'reset-mid-reply', 'greylisting', 'terminal-escapes', 'control-flood',
 ];
 
 /** The scenarios' scripts with default options, for startScriptedServer. */

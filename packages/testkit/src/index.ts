@@ -18,6 +18,10 @@ export {
   startHostile,
   hostileScript,
   hostileBanner,
+  DISPLAY_HOSTILE_CHARACTERS,
+  rawHostileCharacters,
+  TERMINAL_ESCAPES_TEXT,
+  CONTROL_FLOOD_BYTES,
   HOSTILE_SCENARIOS,
   HOSTILE_NAMES,
   type HostileName,
@@ -32,3 +36,4 @@ export { runSmtpSession } from './smtp-fake-server.js';
 export { MESSAGE_SIZE_LIMIT, POSTFIX_TEXTS } from './postfix-defaults.js';
 export { eximParse, EXIM_SYNTAX_ERRORS } from './exim-rules.js';
 export type { EngineTexts, ReplyLines, ServerPolicy, SessionContext, SessionSettings, SyntaxErrorLimit } from './server-policy.js';
+export { REPLY } from './reply-texts.js';

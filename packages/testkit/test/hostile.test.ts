@@ -2,7 +2,9 @@
 // client has enough and hangs up; silent ones are ended by closing the server, never by waiting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOSTILE_NAMES, HOSTILE_SCENARIOS, fixtureCa, startHostile, startScriptedServer, type HostileName, type ServerHandle } from '../src/index.js';
+import {
+  CONTROL_FLOOD_BYTES, DISPLAY_HOSTILE_CHARACTERS, HOSTILE_NAMES, HOSTILE_SCENARIOS, TERMINAL_ESCAPES_TEXT, fixtureCa, startHostile, startScriptedServer, type HostileName, type ServerHandle,
+} from '../src/index.js';
 import { TestClient } from './smtp-test-client.js';
 
 const HOST = 'mx.relay-test.example';
@@ -35,7 +37,7 @@ async function behavesAsPostfixClosed(client: TestClient): Promise<void> {
 
 test('HOSTILE_SCENARIOS has a script for every name, usable with startScriptedServer', BOUND, async () => {
   assert.deepEqual(Object.keys(HOSTILE_SCENARIOS).sort(), [...HOSTILE_NAMES].sort());
-  assert.equal(HOSTILE_NAMES.length, 24);
+  assert.equal(HOSTILE_NAMES.length, 26);
   const server = await startScriptedServer(HOSTILE_SCENARIOS['invalid-code-25']);
   try {
     const client = await TestClient.connect(server.port);
@@ -131,6 +133,39 @@ test('hostile-banner: NUL, 0xFF, ANSI, U+202E and HTML in the greeting, then pos
     }
     assert.ok(bytes.subarray(0, 4).equals(Buffer.from('220 ')));
     await behavesAsPostfixClosed(client);
+  }));
+
+test('terminal-escapes: greeting, EHLO and HELO replies carry every control, bidi and invisible character', BOUND, () =>
+  withHostile('terminal-escapes', async (server) => {
+    const client = await TestClient.connect(server.port);
+    // The test client reads octets as latin1: the UTF-8 of the text, one character per byte.
+    const octets = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    assert.equal(await client.readLine(), octets(`220 ${HOST} ${TERMINAL_ESCAPES_TEXT}`));
+    assert.equal(await client.ask('EHLO client.example'), octets(`502 5.5.2 ${TERMINAL_ESCAPES_TEXT}`));
+    assert.equal(await client.ask('HELO client.example'), octets(`550 5.7.1 ${TERMINAL_ESCAPES_TEXT}`));
+    assert.equal(new Set(DISPLAY_HOSTILE_CHARACTERS).size, 195, 'each character once');
+    assert.equal([...DISPLAY_HOSTILE_CHARACTERS].length, 195);
+    assert.ok(TERMINAL_ESCAPES_TEXT.startsWith('\x1b]0;pwned\x07\x1b[2J\x1b[H'));
+    await client.quit();
+  }));
+
+test('control-flood: 64 KB replies of 0x01 to every command, closed after about 1 MB', BOUND, () =>
+  withHostile('control-flood', async (server) => {
+    const client = await TestClient.connect(server.port);
+    const greeting = await client.readReply();
+    assert.equal(greeting.length, 17);
+    assert.ok(greeting.slice(0, 16).every((line) => line === `220-${'\x01'.repeat(4000)}`));
+    assert.equal((await client.command('EHLO client.example'))[0]?.slice(0, 4), '250-');
+    let bytes = 2 * 64_103;
+    for (;;) {
+      client.write('RCPT TO:<r@example.com>\r\n');
+      const line = await client.readLine();
+      if (line === null) break;
+      assert.equal(line.slice(0, 4), '554-');
+      for (let i = 0; i < 16; i++) await client.readLine();
+      bytes += 64_103;
+    }
+    assert.ok(bytes > CONTROL_FLOOD_BYTES - 65_536 && bytes <= CONTROL_FLOOD_BYTES, `${bytes} bytes before the close`);
   }));
 
 test('bare-lf: every reply line ends in LF only', BOUND, () =>

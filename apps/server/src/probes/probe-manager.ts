@@ -12,7 +12,7 @@
 // commit; it holds its admission until then too, so the queue never holds more than admission
 // allowed.
 import type { CreateProbeBody, DoneMessage, ProbeEvent, Resolution, ResultDocument } from '@relayprobe/contracts';
-import { VERDICT_LABELS } from '@relayprobe/contracts';
+import { VERDICT_LABELS, toSafeJson } from '@relayprobe/contracts';
 import { createAddressPolicy, createSystemResolver, prepareProbe, runPreparedProbe, type AddressPolicy, type AddressPolicyOptions, type DnsResolver, type PreparedProbe, type ProbeOptions } from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
@@ -21,7 +21,8 @@ import type { Metrics } from '../metrics.js';
 import { TargetLimits } from './target-limits.js';
 import { Admission, preparationRefusal, type Admitted, type Refusal } from './admission.js';
 import { ProbeQueue } from './probe-queue.js';
-import { ViewerHub, type Viewer } from './viewer-hub.js';
+import { ViewerHub, type Viewer, type Watching } from './viewer-hub.js';
+import { FinishedResults } from './finished-results.js';
 import { EventWriter } from './event-writer.js';
 import { resultDocument } from './result-view.js';
 import { allowlistedAddresses, probeLogFields } from './probe-log.js';
@@ -52,6 +53,8 @@ export interface ProbeManagerOptions {
   trustedCa?: string | undefined;
   /** Link to a result, as shown in messages. */
   linkTo: (id: string) => string;
+  /** What one probe's result may store (tests); default the engine's. */
+  resultLimits?: ProbeOptions['resultLimits'] | undefined;
 }
 
 export class ProbeManager {
@@ -59,6 +62,8 @@ export class ProbeManager {
   private readonly admission: Admission;
   private readonly queue: ProbeQueue<LiveProbe>;
   private readonly hub: ViewerHub;
+  /** Results that are not live, as the text they are served as (built once for a finished one). */
+  private readonly results: FinishedResults;
   private readonly writer: EventWriter;
   private readonly resolver: DnsResolver;
   /** Where probes may connect: the server never allows private ranges, only RELAYPROBE_ALLOW_TARGETS. */
@@ -75,7 +80,8 @@ export class ProbeManager {
     this.policy = policy.policy;
     this.admission = new Admission({ capacity: config.maxConcurrent + config.maxQueue, targetHourlyLimit: config.targetHourlyLimit, linkTo: options.linkTo });
     this.queue = new ProbeQueue(config.maxConcurrent, (entry) => this.run(entry));
-    this.hub = new ViewerHub(store);
+    this.results = new FinishedResults(store);
+    this.hub = new ViewerHub(this.results);
     this.writer = new EventWriter({ store, onBatchFailed: (error) => log.error({ err: error }, 'storing events failed; will retry') });
     // One resolver for every probe: names, and the reverse names of the addresses it will connect to.
     this.resolver = options.resolver ?? createSystemResolver(5000, config.dnsServers);
@@ -133,6 +139,7 @@ export class ProbeManager {
       ...this.addressRules, allowedPorts: config.ports,
       resolver: this.resolver, resolveWithinMs: RESOLVE_WITHIN_MS,
       ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
+      ...(this.options.resultLimits ? { resultLimits: this.options.resultLimits } : {}),
     };
   }
 
@@ -198,8 +205,20 @@ export class ProbeManager {
    * Attach a viewer: events after `after`, then live ones, then `done`. Returns a function that
    * detaches it, or undefined when there is no such probe.
    */
-  watch(id: string, after: number, viewer: Viewer): (() => void) | undefined {
+  watch(id: string, after: number, viewer: Viewer): Watching | undefined {
     return this.hub.watch(id, after, viewer);
+  }
+
+  /** The result document of a probe as JSON (toSafeJson): built per request while it runs, once when it is finished. */
+  resultJson(id: string): { status: ResultDocument['status']; json: string | Buffer } | undefined {
+    const live = this.hub.events(id);
+    if (live) {
+      const row = this.options.store.getProbe(id);
+      if (!row) return undefined;
+      return { status: row.status, json: toSafeJson(resultDocument(row, live)) };
+    }
+    const result = this.results.get(id);
+    return result && { status: result.status, json: result.document };
   }
 
   /** The result document of a probe, running (its events from memory) or not; undefined when there is none. */

@@ -3,19 +3,19 @@
 // (HOUSE-STYLE rule 9); the one thing a viewer may send is a keepalive ping.
 //
 // Safety (SECURITY.md §4): Origin checked before the upgrade; 16 KiB maxPayload (set where the
-// plugin is registered); schema-checked client messages; ping/pong to find dead viewers; a viewer
-// whose send buffer passes 1 MiB is dropped while the probe goes on and is stored.
+// plugin is registered); schema-checked client messages; ping/pong to find dead viewers. How much a
+// viewer is sent, and when one that does not read is dropped, is the hub's (probes/viewer-hub.ts):
+// this route gives it the socket's buffer, and pings carrying a byte offset as read receipts (a
+// pong repeats its ping's payload, RFC 6455 §5.5.3, so it says the reader got that far).
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
-import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema, type ServerMessage } from '@relayprobe/contracts';
+import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema } from '@relayprobe/contracts';
 import type { ProbeManager } from '../probes/probe-manager.js';
+import type { Viewer, Watching } from '../probes/viewer-hub.js';
 import type { ProbeStore } from '../storage/probe-store.js';
 import { RESULT_ID, sendError } from '../http/api-errors.js';
-import { PacedSender } from '../http/paced-sender.js';
 
-/** A viewer this far behind on live events is dropped (SECURITY.md §4); replays are paced instead. */
-const SLOW_VIEWER_BYTES = 1024 * 1024;
 /** Ping every viewer this often; one that has not answered the previous ping is closed. */
 export const PING_INTERVAL_MS = 30_000;
 
@@ -56,25 +56,32 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     const { id } = request.params;
     const after = request.query.after ?? 0;
     let alive = true;
-    let detach: (() => void) | undefined;
+    let watching: Watching | undefined;
 
-    const sender = new PacedSender(socket, SLOW_VIEWER_BYTES, () => {
-      request.log.warn({ probe: id }, 'dropping a viewer that does not keep up');
-      socket.terminate();
-    });
-    const viewer = {
-      send(message: ServerMessage, replay: boolean): boolean {
-        const sent = sender.enqueue(JSON.stringify(message), !replay);
-        if (sent && message.type === 'done') sender.closeWhenDrained(1000, 'done');
-        return sent;
+    const open = () => socket.readyState === socket.OPEN;
+    const viewer: Viewer = {
+      send(data, written) {
+        // Bytes are UTF-8 JSON: a text frame, like a string.
+        if (open()) socket.send(data, { binary: false }, () => written());
       },
-      close(code: number, reason: string): void {
-        sender.closeWhenDrained(code, reason);
+      get bufferedBytes() {
+        return socket.bufferedAmount;
+      },
+      askReceipt(offset) {
+        if (open()) socket.ping(String(offset));
+      },
+      close(code, reason) {
+        if (open()) socket.close(code, reason);
+      },
+      drop(reason) {
+        request.log.warn({ probe: id, reason }, 'dropping a viewer that does not read');
+        socket.terminate();
       },
     };
 
-    socket.on('pong', () => {
+    socket.on('pong', (data) => {
       alive = true;
+      if (data.length > 0) watching?.readUpTo(Number(data.toString('latin1')));
     });
     const pinger = setInterval(() => {
       if (!alive) return socket.terminate();
@@ -92,11 +99,11 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     });
     socket.on('close', () => {
       clearInterval(pinger);
-      detach?.();
+      watching?.detach();
     });
     socket.on('error', () => socket.terminate());
 
-    detach = options.manager.watch(id, after, viewer);
-    if (!detach) socket.close(1008, 'not found');
+    watching = options.manager.watch(id, after, viewer);
+    if (!watching) socket.close(1008, 'not found');
   });
 };

@@ -6,6 +6,7 @@ import type { ProbeManager } from '../probes/probe-manager.js';
 import type { ProbeStore, StoredProbe } from '../storage/probe-store.js';
 import { InvalidCursorError } from '../storage/storage-errors.js';
 import { sendError } from '../http/api-errors.js';
+import { sendJsonText } from '../http/json-text.js';
 import { tokenGuard } from '../http/auth-token.js';
 
 export interface ProbeRoutesOptions {
@@ -42,10 +43,12 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
     // Guessing ids is what a limit on this route stops (SECURITY.md §4: 404s are rate limited).
     config: { rateLimit: { max: 120, timeWindow: 60_000 } },
   }, async (request, reply) => {
-    const result = options.manager.result(request.params.id);
+    // JSON text with control, bidi and invisible characters as JSON escapes (display-text.ts); a
+    // finished result's text is built once and kept (probes/finished-results.ts).
+    const result = options.manager.resultJson(request.params.id);
     if (!result) return sendError(reply, 404, 'not-found');
     reply.header('cache-control', result.status === 'running' ? 'no-store' : 'private, max-age=3600');
-    return result;
+    return sendJsonText(reply, result.json);
   });
 
   app.get('/api/v1/probes', {

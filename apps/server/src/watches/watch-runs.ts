@@ -10,6 +10,7 @@ import type { CreateProbeBody, WatchAlertPayload } from '@relayprobe/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { Refusal } from '../probes/admission.js';
+import type { Watching } from '../probes/viewer-hub.js';
 import { evaluateRun, findingsOf, type Evaluation } from './change-detection.js';
 import { renderAlert } from './alert-payloads.js';
 import { isoAt, type Clock } from './watch-clock.js';
@@ -90,13 +91,19 @@ export class WatchRuns {
       queueMicrotask(() => this.#evaluate(watchId, probeId, scheduled));
     };
     // Only `done` matters; `after` beyond any seq skips the replay of stored events.
-    const detach = this.#o.manager.watch(probeId, Number.MAX_SAFE_INTEGER, {
-      send: (message) => {
-        if (message.type === 'done') end();
-        return true;
+    // The hub hands viewers JSON text (viewer-hub.ts); a run's live messages are few, so each is read.
+    // askReceipt runs in a microtask, after watch() returned: `detach` is set by then.
+    const detach: Watching | undefined = this.#o.manager.watch(probeId, Number.MAX_SAFE_INTEGER, {
+      send: (data, written) => {
+        if ((JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { type?: string }).type === 'done') end();
+        written();
       },
+      bufferedBytes: 0,
+      // Everything handed over is read at once: confirm it, so the hub never counts this viewer behind.
+      askReceipt: (offset) => queueMicrotask(() => detach?.readUpTo(offset)),
       // The final state could not be stored: evaluated as it is (not complete), never left hanging.
       close: () => end(),
+      drop: () => end(),
     });
     if (!detach) end();
   }
