@@ -113,7 +113,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
     parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
   { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
-  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.',
+  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses (all of 169.254.0.0/16 among them) stay refused.',
     parse: (t) => {
       const cidrs = list(t);
       const policy = createAddressPolicy({ allowPrivate: false, allowCidrs: cidrs });
