@@ -15,6 +15,9 @@ import { Metrics } from './metrics.js';
 import { logText, sanitizeLogFields } from './log-text.js';
 import { sendError } from './http/api-errors.js';
 import { describeValidation } from './http/validation-message.js';
+import { answerClientError, answerFrameworkError } from './http/framework-answers.js';
+import { acceptOnlyUtf8Json } from './http/json-body.js';
+import { refuseNonAddressClientId } from './http/client-address.js';
 import { probeRoutes } from './routes/probe-routes.js';
 import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -58,14 +61,19 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     logger: deps.logStream ? loggerOptions(config, deps.logStream) : (deps.logger ?? loggerOptions(config, undefined)),
     trustProxy: config.trustProxy,
     bodyLimit: MAX_BODY_BYTES,
+    // Errors raised before a route runs answer in the API's format too (http/framework-answers.ts).
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
+  if (config.trustProxy) app.addHook('onRequest', refuseNonAddressClientId);
   // Bodies are JSON: a port is a JSON integer, never "0x19", " 25" or true (SECURITY.md §1's strict
   // grammar). Query strings and path parameters are text, so those are coerced to their types.
   const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
   const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
-  // The API speaks JSON only; Fastify would otherwise accept text/plain bodies as strings.
+  // The API speaks JSON only, in UTF-8; Fastify would otherwise accept text/plain bodies as strings.
   app.removeContentTypeParser('text/plain');
+  acceptOnlyUtf8Json(app);
 
   const store = ProbeStore.open(config.dataDir);
   const interrupted = store.interruptRunning(new Date().toISOString());
@@ -113,7 +121,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
       return sendError(reply, 400, 'invalid-request', problem.message, problem.field);
     }
     if (error.statusCode === 429) return sendError(reply, 429, 'rate-limited', error.message);
-    if (error.statusCode === 415) return sendError(reply, 415, 'invalid-request', 'Send the body as JSON with Content-Type: application/json.');
+    if (error.statusCode === 415) return sendError(reply, 415, 'invalid-request', 'Send the body as UTF-8 JSON with Content-Type: application/json.');
     if (error.statusCode === 413) return sendError(reply, 413, 'invalid-request', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendError(reply, error.statusCode, 'invalid-request', error.message);
     request.log.error({ err: error }, 'request failed');

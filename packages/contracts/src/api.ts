@@ -119,7 +119,7 @@ export const API_ERROR_CODES = {
   'invalid-option': 'An option is malformed.',
   'port-not-allowed': 'The port is not allowed on this server (RELAYPROBE_PORTS).',
   'address-refused': 'The target resolves to an address this server may not connect to (private, loopback, metadata).',
-  unauthorized: 'This server requires a token to start probes (Authorization: Bearer <token>).',
+  unauthorized: 'This server requires a token for this request: starting probes, listing the stored results or reading the metrics (Authorization: Bearer <token>).',
   'not-found': 'No result with that id.',
   'rate-limited': 'Too many requests from this client; wait and try again.',
   'target-busy': 'A probe of this server is already running; watch that one.',

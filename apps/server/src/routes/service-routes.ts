@@ -21,7 +21,7 @@ export const serviceRoutes: FastifyPluginAsync<ServiceRoutesOptions> = async (ap
     };
   });
 
-  app.get('/metrics', { schema: { hide: true }, preHandler: tokenGuard(options.authToken) }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, preHandler: tokenGuard(options.authToken, 'read the metrics') }, async (_request, reply) => {
     reply.header('cache-control', 'no-store').type(options.metrics.contentType);
     return options.metrics.render();
   });
