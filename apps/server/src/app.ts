@@ -10,6 +10,7 @@ import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
 import { ProbeStore } from './storage/probe-store.js';
+import { DamagedRowError } from './storage/storage-errors.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
 import { logText, sanitizeLogFields } from './log-text.js';
@@ -75,7 +76,9 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.removeContentTypeParser('text/plain');
   acceptOnlyUtf8Json(app);
 
-  const store = ProbeStore.open(config.dataDir);
+  const store = ProbeStore.open(config.dataDir, {
+    onDamagedRow: (error) => app.log.error({ probe: error.probeId, part: error.part }, `skipping a damaged stored result in the listing: ${error.message}`),
+  });
   const interrupted = store.interruptRunning(new Date().toISOString());
   if (interrupted.length > 0) app.log.warn({ probes: interrupted }, `marked ${interrupted.length} probe(s) left running by a crash as interrupted`);
 
@@ -114,6 +117,10 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DamagedRowError) {
+      request.log.error({ probe: error.probeId, part: error.part }, error.message);
+      return sendError(reply, 500, 'stored-result-damaged', error.message);
+    }
     if (error.validation) {
       // A malformed id is answered like an unknown one (SECURITY.md §4).
       if (error.validationContext === 'params') return sendError(reply, 404, 'not-found');

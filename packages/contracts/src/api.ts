@@ -126,6 +126,7 @@ export const API_ERROR_CODES = {
   'target-rate-limited': 'This server was probed too often in the last hour; see the recent result.',
   'queue-full': 'Too many probes are waiting; try again in a minute.',
   'shutting-down': 'The server is shutting down.',
+  'stored-result-damaged': 'This stored result is damaged (its JSON does not parse or has the wrong shape) and cannot be shown; the other results are fine.',
   'internal-error': 'A bug in relayprobe; please report it.',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -96,7 +96,14 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     });
     socket.on('error', () => socket.terminate());
 
-    detach = options.manager.watch(id, after, viewer);
+    try {
+      detach = options.manager.watch(id, after, viewer);
+    } catch (error) {
+      // A damaged stored event, say: this stream cannot go on, and says so with "internal error".
+      request.log.error({ err: error, probe: id }, 'cannot replay the stored events');
+      socket.close(1011, 'this stored result cannot be read');
+      return;
+    }
     if (!detach) socket.close(1008, 'not found');
   });
 };

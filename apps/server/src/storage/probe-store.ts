@@ -25,6 +25,7 @@ import { applyMigrations, readSchemaVersion } from './migrations.js';
 import { ProbeWrites } from './probe-writes.js';
 import { ProbeReads } from './probe-reads.js';
 import { ProbeRecovery } from './probe-recovery.js';
+import type { DamagedRowError } from './storage-errors.js';
 
 /** Name of the database file inside the data directory. */
 export const DATABASE_FILE_NAME = 'relayprobe.sqlite';
@@ -61,6 +62,8 @@ export interface EventBatch {
 export interface ProbeStoreOptions {
   /** FULL (default) survives power loss; NORMAL may lose the last commits (SECURITY.md §5). */
   synchronous?: SynchronousMode;
+  /** Told of each damaged row the listing skips (default: nothing); reads of that probe throw DamagedRowError. */
+  onDamagedRow?: (error: DamagedRowError) => void;
 }
 
 /** The final state of a probe, written by finishProbe. */
@@ -82,11 +85,11 @@ export class ProbeStore {
   readonly #reads: ProbeReads;
   readonly #recovery: ProbeRecovery;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, options: ProbeStoreOptions) {
     this.#db = db;
     this.path = path;
     this.#writes = new ProbeWrites(db);
-    this.#reads = new ProbeReads(db);
+    this.#reads = new ProbeReads(db, options.onDamagedRow ?? (() => {}));
     this.#recovery = new ProbeRecovery(db);
   }
 
@@ -97,7 +100,7 @@ export class ProbeStore {
     const db = openDatabase(path, options.synchronous ?? 'FULL');
     try {
       applyMigrations(db, path);
-      return new ProbeStore(db, path);
+      return new ProbeStore(db, path, options);
     } catch (error) {
       db.close();
       throw error;
@@ -134,17 +137,17 @@ export class ProbeStore {
     this.#writes.finishProbe(id, final);
   }
 
-  /** The probe without its events, or undefined when there is no such id. */
+  /** The probe without its events, or undefined when there is no such id. Throws DamagedRowError. */
   getProbe(id: string): StoredProbe | undefined {
     return this.#reads.getProbe(id);
   }
 
-  /** Events with seq > afterSeq (default 0: all), in seq order; [] for an unknown id. */
+  /** Events with seq > afterSeq (default 0: all), in seq order; [] for an unknown id. Throws DamagedRowError. */
   getEvents(id: string, afterSeq = 0): ProbeEvent[] {
     return this.#reads.getEvents(id, afterSeq);
   }
 
-  /** One page of probes, newest first; `next` is the cursor of the following page, absent on the last. Throws InvalidCursorError. */
+  /** One page of probes, newest first, damaged rows skipped; `next` is the cursor of the following page, absent on the last. Throws InvalidCursorError. */
   listProbes(query: { limit: number; before?: string }): { items: StoredProbe[]; next?: string } {
     return this.#reads.listProbes(query);
   }
