@@ -9,7 +9,9 @@ import swagger from '@fastify/swagger';
 import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
+import { mkdirSync } from 'node:fs';
 import { ProbeStore } from './storage/probe-store.js';
+import { DataDirLock } from './storage/data-dir-lock.js';
 import { DamagedRowError } from './storage/storage-errors.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
@@ -76,9 +78,22 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.removeContentTypeParser('text/plain');
   acceptOnlyUtf8Json(app);
 
-  const store = ProbeStore.open(config.dataDir, {
-    onDamagedRow: (error) => app.log.error({ probe: error.probeId, part: error.part }, `skipping a damaged stored result in the listing: ${error.message}`),
-  });
+  // One server per data directory, locked before recovery marks anything interrupted.
+  mkdirSync(config.dataDir, { recursive: true });
+  const lock = DataDirLock.acquire(config.dataDir);
+  if (lock.takenOverFrom) {
+    const { pid, startedAt } = lock.takenOverFrom;
+    app.log.warn(`took over the lock of ${config.dataDir} from pid ${pid} (running since ${startedAt}), which is no longer running: it crashed or was killed`);
+  }
+  let store: ProbeStore;
+  try {
+    store = ProbeStore.open(config.dataDir, {
+      onDamagedRow: (error) => app.log.error({ probe: error.probeId, part: error.part }, `skipping a damaged stored result in the listing: ${error.message}`),
+    });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const interrupted = store.interruptRunning(new Date().toISOString());
   if (interrupted.length > 0) app.log.warn({ probes: interrupted }, `marked ${interrupted.length} probe(s) left running by a crash as interrupted`);
 
@@ -147,6 +162,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   app.addHook('onClose', async () => {
     await manager.shutdown(config.shutdownGraceSeconds * 1000);
     store.close();
+    lock.release();
   });
   return app;
 }
