@@ -9,9 +9,7 @@ import swagger from '@fastify/swagger';
 import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
-import { mkdirSync } from 'node:fs';
-import { ProbeStore } from './storage/probe-store.js';
-import { DataDirLock } from './storage/data-dir-lock.js';
+import { openDataDir } from './storage/data-dir.js';
 import { DamagedRowError } from './storage/storage-errors.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
@@ -79,22 +77,13 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   acceptOnlyUtf8Json(app);
 
   // One server per data directory, locked before recovery marks anything interrupted.
-  mkdirSync(config.dataDir, { recursive: true });
-  const lock = DataDirLock.acquire(config.dataDir);
+  const { store, lock, interrupted } = openDataDir(config.dataDir, {
+    onDamagedRow: (error) => app.log.error({ probe: error.probeId, part: error.part }, `skipping a damaged stored result in the listing: ${error.message}`),
+  });
   if (lock.takenOverFrom) {
     const { pid, startedAt } = lock.takenOverFrom;
     app.log.warn(`took over the lock of ${config.dataDir} from pid ${pid} (running since ${startedAt}), which is no longer running: it crashed or was killed`);
   }
-  let store: ProbeStore;
-  try {
-    store = ProbeStore.open(config.dataDir, {
-      onDamagedRow: (error) => app.log.error({ probe: error.probeId, part: error.part }, `skipping a damaged stored result in the listing: ${error.message}`),
-    });
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
-  const interrupted = store.interruptRunning(new Date().toISOString());
   if (interrupted.length > 0) app.log.warn({ probes: interrupted }, `marked ${interrupted.length} probe(s) left running by a crash as interrupted`);
 
   const publicBase = config.publicUrl;
