@@ -10,6 +10,7 @@ import { RELAYPROBE_VERSION } from '@relayprobe/contracts';
 import type { DnsResolver } from '@relayprobe/probe';
 import type { ServerConfig } from './config.js';
 import { openDataDir } from './storage/data-dir.js';
+import type { ProbeStore } from './storage/probe-store.js';
 import { DamagedRowError } from './storage/storage-errors.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { Metrics } from './metrics.js';
@@ -39,6 +40,10 @@ export interface AppDependencies {
   pingIntervalMs?: number;
   /** The web app's build (default apps/web/dist); tests point it elsewhere to test the plain pages. */
   webRoot?: string;
+  /** Told of the store once it is open (tests reach it to fill up the real database). */
+  storeOpened?: (store: ProbeStore) => void;
+  /** First wait before a failed database write is tried again (tests shorten it). */
+  storageRetryMs?: number;
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -89,7 +94,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   const publicBase = config.publicUrl;
   const linkTo = (id: string) => `${publicBase ?? ''}/r/${id}`;
   const metrics = new Metrics();
-  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo });
+  deps.storeOpened?.(store);
+  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo, storageRetryMs: deps.storageRetryMs });
   metrics.readLoadFrom(manager);
   const https = publicBase?.startsWith('https:') === true;
 

@@ -83,7 +83,10 @@ export const ApiError = Type.Object({
 export type ApiError = Static<typeof ApiError>;
 
 export const Health = Type.Object({
-  status: Type.Literal('ok'),
+  /** `degraded`: results cannot be stored now (a full disk, a deleted data directory), so new probes are refused. */
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  /** Why the service is degraded, in words; absent while it is ok. */
+  reason: Type.Optional(Type.String()),
   version: Type.String(),
   uptimeSeconds: Type.Integer(),
   running: Type.Integer(),
@@ -126,6 +129,7 @@ export const API_ERROR_CODES = {
   'target-rate-limited': 'This server was probed too often in the last hour; see the recent result.',
   'queue-full': 'Too many probes are waiting; try again in a minute.',
   'shutting-down': 'The server is shutting down.',
+  'storage-unavailable': 'Results cannot be stored right now (a full disk, a deleted data directory); new probes are refused until storage works again.',
   'stored-result-damaged': 'This stored result is damaged (its JSON does not parse or has the wrong shape) and cannot be shown; the other results are fine.',
   'internal-error': 'A bug in relayprobe; please report it.',
 } as const;

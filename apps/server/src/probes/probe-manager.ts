@@ -25,6 +25,7 @@ import { ViewerHub, type Viewer } from './viewer-hub.js';
 import { EventWriter } from './event-writer.js';
 import { resultDocument } from './result-view.js';
 import { allowlistedAddresses, probeLogFields } from './probe-log.js';
+import { StorageHealth } from './storage-health.js';
 
 interface LiveProbe {
   id: string;
@@ -45,6 +46,8 @@ export interface ProbeManagerOptions {
   trustedCa?: string | undefined;
   /** Link to a result, as shown in messages. */
   linkTo: (id: string) => string;
+  /** First wait before a failed write is tried again (tests shorten it; default event-writer.ts's). */
+  storageRetryMs?: number | undefined;
 }
 
 export class ProbeManager {
@@ -58,6 +61,7 @@ export class ProbeManager {
   private readonly addressRules: AddressPolicyOptions;
   /** The same rules as a policy, to tell which addresses only the allowlist lets through (for the log). */
   private readonly policy: AddressPolicy;
+  private readonly storage: StorageHealth;
 
   constructor(private readonly options: ProbeManagerOptions) {
     const { config, store, log } = options;
@@ -69,7 +73,14 @@ export class ProbeManager {
     this.admission = new Admission({ capacity: config.maxConcurrent + config.maxQueue, targetHourlyLimit: config.targetHourlyLimit, linkTo: options.linkTo });
     this.queue = new ProbeQueue(config.maxConcurrent, (entry) => this.run(entry));
     this.hub = new ViewerHub(store);
-    this.writer = new EventWriter({ store, onBatchFailed: (error) => log.error({ err: error }, 'storing events failed; will retry') });
+    this.writer = new EventWriter({
+      store,
+      onWriteFailed: (error, retryInMs) =>
+        log.error({ err: error }, retryInMs === undefined ? 'storing to the database failed' : `storing to the database failed; what waits stays in memory and is tried again in ${retryInMs / 1000} s`),
+      onRecovered: () => log.info('storing to the database works again; new probes are accepted'),
+      ...(options.storageRetryMs ? { retryMs: options.storageRetryMs } : {}),
+    });
+    this.storage = new StorageHealth({ store, writer: this.writer, log });
     // One resolver for every probe: names, and the reverse names of the addresses it will connect to.
     this.resolver = options.resolver ?? createSystemResolver(5000, config.dnsServers);
   }
@@ -82,10 +93,17 @@ export class ProbeManager {
     return this.queue.waiting;
   }
 
+  /** Why results cannot be stored now (storage-health.ts), in words; undefined while storage works. */
+  get storageProblem(): string | undefined {
+    return this.storage.problem;
+  }
+
   /** Validate, resolve, apply limits, commit the row, enqueue. */
   async start(body: CreateProbeBody): Promise<StartOutcome> {
     const closed = this.admission.refusalWhenClosed();
     if (closed) return closed;
+    // A probe whose result could not be kept is refused before any DNS (storage-health.ts).
+    if (this.storage.refusesNewProbes) return this.storage.refusal();
     const prepared = await prepareProbe(this.probeOptions(body));
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
@@ -95,9 +113,14 @@ export class ProbeManager {
     // The row is committed before anything connects and before the 201 (SECURITY.md §5).
     try {
       await this.writer.create({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request });
-    } catch (error) {
+    } catch {
       this.admission.release(admitted);
-      throw error;
+      return this.storage.refusal();
+    }
+    // Before the 201: a row written to a deleted file would be gone after a restart.
+    if (!this.storage.fileKept()) {
+      this.admission.release(admitted);
+      return this.storage.refusal();
     }
     const entry: LiveProbe = { id: probe.id, prepared: probe, admitted, abort: new AbortController(), startedAt: performance.now() };
     this.live.set(entry.id, entry);
@@ -154,8 +177,9 @@ export class ProbeManager {
     const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
     // The store keeps the result without its events (they have their own table).
     const final = { status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}), ...(doc ? { result: { ...doc, status } } : {}) };
+    // Kept in memory and retried until stored; an error comes only when shutdown gives up on it.
     this.writer.finish(entry.id, final, (error) => {
-      if (error) this.options.log.error({ err: error, probe: entry.id }, 'storing the final result failed');
+      if (error) this.options.log.error({ err: error, probe: entry.id }, 'the final result could not be stored before shutdown; the probe will show as interrupted');
       this.finished(entry, status, verdict, error === undefined);
     });
   }
@@ -169,10 +193,10 @@ export class ProbeManager {
     this.options.log.info({
       ...probeLogFields(entry.prepared), status, ...(verdict ? { verdict: verdict.code } : {}), durationMs: Math.round(durationMs), ...(committed ? {} : { stored: false }),
     }, 'probe finished');
-    // `done` only after the final commit (SECURITY.md §5). Without a commit the viewers are
-    // closed with 1011 so they reconnect and read what storage holds.
+    // `done` only after the final commit (SECURITY.md §5). Without one (shutdown gave up on it)
+    // the viewers are told to reconnect, and read what storage holds after the restart.
     if (committed) this.hub.finish(entry.id, { type: 'done', status, ...(verdict ? { verdict } : {}) });
-    else this.hub.fail(entry.id, 1011, 'the result could not be stored');
+    else this.hub.fail(entry.id, 1012, 'server restarting, reconnect');
     this.queue.done(entry);
   }
 
@@ -197,6 +221,7 @@ export class ProbeManager {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.admission.close();
+    this.storage.stop();
     for (const entry of this.queue.drain()) this.finish(entry, 'interrupted', undefined);
     if (this.queue.running > 0) {
       const allDone = this.queue.whenIdle();
