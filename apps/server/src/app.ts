@@ -20,6 +20,7 @@ import { describeValidation } from './http/validation-message.js';
 import { answerClientError, answerFrameworkError } from './http/framework-answers.js';
 import { acceptOnlyUtf8Json } from './http/json-body.js';
 import { refuseNonAddressClientId } from './http/client-address.js';
+import { closeRemainingViewers } from './http/websocket-shutdown.js';
 import { probeRoutes } from './routes/probe-routes.js';
 import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -47,6 +48,8 @@ export interface AppDependencies {
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
+/** At shutdown, connections still open this long after the probes are done are closed. */
+const STRAGGLER_MS = 2000;
 
 /** JSON logs with control characters escaped and text fields capped (SECURITY.md §4; log-text.ts). */
 function loggerOptions(config: ServerConfig, stream: AppDependencies['logStream']): FastifyServerOptions['logger'] {
@@ -70,8 +73,10 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     // Errors raised before a route runs answer in the API's format too (http/framework-answers.ts).
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    // While shutdown gives running probes their grace, requests are still answered by the routes
+    // (a new probe gets 503 shutting-down in the API's format), not by Fastify's generic 503.
+    return503OnClosing: false,
   });
-  if (config.trustProxy) app.addHook('onRequest', refuseNonAddressClientId);
   // Bodies are JSON: a port is a JSON integer, never "0x19", " 25" or true (SECURITY.md §1's strict
   // grammar). Query strings and path parameters are text, so those are coerced to their types.
   const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
@@ -119,7 +124,19 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429, code: 'rate-limited' }),
   });
-  await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  // Shutdown (issue 12, item 6), before the WebSocket plugin's own preClose so that live viewers
+  // still get `done`: refuse new probes (a POST still resolving DNS gets 503 at once), give running
+  // ones the grace, store every final state, send `done`. Then the remaining viewers get 1012
+  // (websocket-shutdown.ts), and a connection still open after STRAGGLER_MS (a client that never
+  // finishes its request) is cut, so that nothing holds the exit past the unit's TimeoutStopSec.
+  app.addHook('preClose', async () => {
+    await manager.shutdown(config.shutdownGraceSeconds * 1000);
+    setTimeout(() => app.server.closeAllConnections(), STRAGGLER_MS).unref();
+  });
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 }, preClose: closeRemainingViewers });
+  // Checks of every request, WebSocket upgrades included. Added after the WebSocket plugin, whose
+  // own onRequest hook marks an upgrade so that a refused one has its socket closed after the answer.
+  if (config.trustProxy) app.addHook('onRequest', refuseNonAddressClientId);
   await app.register(swagger, {
     openapi: {
       info: { title: 'relayprobe API', version: RELAYPROBE_VERSION, description: 'Start open-relay probes, read results; live events over the WebSocket /api/v1/probes/{id}/events.' },
@@ -154,8 +171,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
   await app.register(pageRoutes, { manager, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 
+  // After the HTTP server has closed (no request reads the store any more).
   app.addHook('onClose', async () => {
-    await manager.shutdown(config.shutdownGraceSeconds * 1000);
     store.close();
     lock.release();
   });

@@ -62,6 +62,9 @@ export class ProbeManager {
   /** The same rules as a policy, to tell which addresses only the allowlist lets through (for the log). */
   private readonly policy: AddressPolicy;
   private readonly storage: StorageHealth;
+  /** Resolves when shutdown begins: starts still resolving DNS give up then (a 503, not a late 201). */
+  private readonly stopping: Promise<'stopping'>;
+  private beginStopping!: () => void;
 
   constructor(private readonly options: ProbeManagerOptions) {
     const { config, store, log } = options;
@@ -81,6 +84,7 @@ export class ProbeManager {
       ...(options.storageRetryMs ? { retryMs: options.storageRetryMs } : {}),
     });
     this.storage = new StorageHealth({ store, writer: this.writer, log });
+    this.stopping = new Promise((resolve) => (this.beginStopping = () => resolve('stopping')));
     // One resolver for every probe: names, and the reverse names of the addresses it will connect to.
     this.resolver = options.resolver ?? createSystemResolver(5000, config.dnsServers);
   }
@@ -104,7 +108,9 @@ export class ProbeManager {
     if (closed) return closed;
     // A probe whose result could not be kept is refused before any DNS (storage-health.ts).
     if (this.storage.refusesNewProbes) return this.storage.refusal();
-    const prepared = await prepareProbe(this.probeOptions(body));
+    // DNS can take long (a server that never answers): shutdown does not wait for it.
+    const prepared = await Promise.race([prepareProbe(this.probeOptions(body)), this.stopping]);
+    if (prepared === 'stopping') return this.admission.refusalWhenClosed() as Refusal;
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
     const admission = this.admission.admit(probe.id, TargetLimits.keyOf(probe));
@@ -221,6 +227,7 @@ export class ProbeManager {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.admission.close();
+    this.beginStopping();
     this.storage.stop();
     for (const entry of this.queue.drain()) this.finish(entry, 'interrupted', undefined);
     if (this.queue.running > 0) {
