@@ -21,6 +21,7 @@ import { answerClientError, answerFrameworkError } from './http/framework-answer
 import { acceptOnlyUtf8Json } from './http/json-body.js';
 import { refuseNonAddressClientId } from './http/client-address.js';
 import { closeRemainingViewers } from './http/websocket-shutdown.js';
+import { hostCheck } from './http/host-check.js';
 import { probeRoutes } from './routes/probe-routes.js';
 import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -137,6 +138,8 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   // Checks of every request, WebSocket upgrades included. Added after the WebSocket plugin, whose
   // own onRequest hook marks an upgrade so that a refused one has its socket closed after the answer.
   if (config.trustProxy) app.addHook('onRequest', refuseNonAddressClientId);
+  // Against DNS rebinding: only the hosts the service is reached by, and its own pages' Origin.
+  app.addHook('onRequest', hostCheck({ publicUrl: config.publicUrl, listenHost: config.host, allowedHosts: config.allowedHosts }));
   await app.register(swagger, {
     openapi: {
       info: { title: 'relayprobe API', version: RELAYPROBE_VERSION, description: 'Start open-relay probes, read results; live events over the WebSocket /api/v1/probes/{id}/events.' },
@@ -167,7 +170,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   });
 
   await app.register(probeRoutes, { manager, store, authToken: config.authToken, rateLimitPerMinute: config.rateLimitPerMinute, linkTo });
-  await app.register(probeEventsRoute, { manager, store, allowedOrigins: publicBase ? [new URL(publicBase).origin] : [], ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
+  await app.register(probeEventsRoute, { manager, store, ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}) });
   await app.register(serviceRoutes, { manager, metrics, authToken: config.authToken, startedAt: Date.now() });
   await app.register(pageRoutes, { manager, linkTo, publicBase, tokenRequired: config.authToken !== undefined, webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
 

@@ -4,12 +4,14 @@
 import { isIP } from 'node:net';
 import { parseIpAddress, validateDomain, validateHeloName } from '@relayprobe/contracts';
 import { createAddressPolicy, defaultHeloName, isDnsServer } from '@relayprobe/probe';
+import { comparableHost } from './http/host-check.js';
 
 export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
   publicUrl: string | undefined;
+  allowedHosts: string[];
   heloName: string;
   testDomain: string;
   sourceAddress: string | undefined;
@@ -73,6 +75,19 @@ function dnsServers(text: string): Parsed<string[]> {
   return items.length > 0 ? ok(items) : no('must list at least one DNS server');
 }
 
+/** RELAYPROBE_ALLOWED_HOSTS: host names or IP addresses (IPv6 in brackets or bare), no ports, no wildcards. */
+function allowedHosts(text: string): Parsed<string[]> {
+  const hosts: string[] = [];
+  for (const item of list(text)) {
+    if (item.includes('*')) return no(`"${item}": list the names themselves; a wildcard would turn the DNS-rebinding check off`);
+    const bare = isIP(item) === 6 ? `[${item}]` : item;
+    const host = comparableHost(bare);
+    if (host === undefined || /:\d+$/.test(bare.replace(/^\[.*\]/, ''))) return no(`"${item}" is not a host name or an IP address without a port (relayprobe.example.com, 192.0.2.7, [2001:db8::7])`);
+    hosts.push(host);
+  }
+  return ok(hosts);
+}
+
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function trustProxy(text: string): Parsed<string[] | false> {
@@ -94,7 +109,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_PORT', key: 'port', defaultText: '3025', description: 'HTTP port (0 picks a free one).', parse: integer(0, 65535) },
   { name: 'RELAYPROBE_DATA_DIR', key: 'dataDir', defaultText: './data', description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
     parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')) },
-  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute and the WebSocket accepts that Origin.',
+  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute, and the service answers to its host and accepts that Origin.',
     parse: (t) => {
       try {
         const url = new URL(t);
@@ -106,6 +121,8 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
         return no('must be an absolute URL such as https://relayprobe.example.com');
       }
     } },
+  { name: 'RELAYPROBE_ALLOWED_HOSTS', key: 'allowedHosts', defaultText: '(none)', description: 'More names (or addresses) the service is reached by, comma-separated, besides RELAYPROBE_PUBLIC_URL\'s host, the listen address and localhost; a request for any other Host is refused (421), so that a rebound DNS name cannot reach it.',
+    parse: allowedHosts },
   { name: 'RELAYPROBE_HELO_NAME', key: 'heloName', defaultText: '(this machine\'s name if fully qualified, else relayprobe.invalid)', description: 'Name sent in EHLO/HELO; use the server\'s real, resolvable host name.',
     parse: (t) => { const p = validateHeloName(t); return p ? no(p) : ok(t); } },
   { name: 'RELAYPROBE_TEST_DOMAIN', key: 'testDomain', defaultText: 'example.com', description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
@@ -136,8 +153,8 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
 
 // Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
 // and the running server cannot disagree. Variables whose default is "off" or computed start here.
-const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
-  publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
+const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'allowedHosts' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy'> = {
+  publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
 };
 
 function defaults(): ServerConfig {

@@ -24,7 +24,7 @@ const errorsOf = (env: Record<string, string>): string[] => {
 
 test('defaults: an empty environment gives the documented configuration', () => {
   assert.deepEqual(configOf({}), {
-    host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
+    host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), testDomain: 'example.com',
     sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
     maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, shutdownGraceSeconds: 20, logLevel: 'info',
   });
@@ -42,6 +42,10 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_PUBLIC_URL: {
     good: [['https://relayprobe.example.com/', 'https://relayprobe.example.com'], ['http://10.0.0.5:3025', 'http://10.0.0.5:3025']],
     bad: ['https://example.com/tools/relayprobe/', 'relayprobe.example.com', 'ftp://relayprobe.example.com', 'https://relayprobe.example.com/?x=1', 'https://relayprobe.example.com/#top', 'https://user:pass@relayprobe.example.com', 'javascript:alert(1)'],
+  },
+  RELAYPROBE_ALLOWED_HOSTS: {
+    good: [['relayprobe.lan', ['relayprobe.lan']], ['Tester.Example.COM., 192.0.2.7, [2001:DB8::7], 2001:db8::8', ['tester.example.com', '192.0.2.7', '[2001:db8::7]', '[2001:db8::8]']]],
+    bad: ['*', '*.example.com', 'relayprobe.lan:8080', 'under_score.example', 'http://relayprobe.lan', '192.0.2.7:80', '[2001:db8::7]:80', '0x7f.1'],
   },
   RELAYPROBE_HELO_NAME: { good: [['mx.example.com', 'mx.example.com'], ['prober.relayprobe.test', 'prober.relayprobe.test']], bad: ['localhost', 'bad name.example', 'mx.example.com\r\nMAIL FROM:<x@y>', '-mx.example.com', 'mx_1.example.com', `${'a'.repeat(64)}.example.com`] },
   RELAYPROBE_TEST_DOMAIN: { good: [['Relay-Check.Example.ORG', 'relay-check.example.org']], bad: ['nodots', 'exa mple.com', 'example.com\r\n'] },

@@ -123,6 +123,7 @@ export const API_ERROR_CODES = {
   'port-not-allowed': 'The port is not allowed on this server (RELAYPROBE_PORTS).',
   'address-refused': 'The target resolves to an address this server may not connect to (private, loopback, metadata).',
   unauthorized: 'This server requires a token for this request: starting probes, listing the stored results or reading the metrics (Authorization: Bearer <token>).',
+  'host-not-allowed': 'This server is not reached under that name (Host); it answers only to the names it is configured with (RELAYPROBE_PUBLIC_URL, RELAYPROBE_ALLOWED_HOSTS).',
   'not-found': 'No result with that id.',
   'rate-limited': 'Too many requests from this client; wait and try again.',
   'target-busy': 'A probe of this server is already running; watch that one.',
