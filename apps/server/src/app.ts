@@ -22,6 +22,7 @@ import { acceptOnlyUtf8Json } from './http/json-body.js';
 import { refuseNonAddressClientId } from './http/client-address.js';
 import { closeRemainingViewers } from './http/websocket-shutdown.js';
 import { hostCheck } from './http/host-check.js';
+import { capConnectionsPerClient } from './http/connection-cap.js';
 import { probeRoutes } from './routes/probe-routes.js';
 import { probeEventsRoute } from './routes/probe-events.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -137,6 +138,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   await app.register(websocket, { options: { maxPayload: 16 * 1024 }, preClose: closeRemainingViewers });
   // Checks of every request, WebSocket upgrades included. Added after the WebSocket plugin, whose
   // own onRequest hook marks an upgrade so that a refused one has its socket closed after the answer.
+  capConnectionsPerClient(app.server, config.maxConnectionsPerClient, config.trustProxy);
   if (config.trustProxy) app.addHook('onRequest', refuseNonAddressClientId);
   // Against DNS rebinding: only the hosts the service is reached by, and its own pages' Origin.
   app.addHook('onRequest', hostCheck({ publicUrl: config.publicUrl, listenHost: config.host, allowedHosts: config.allowedHosts }));

@@ -23,6 +23,7 @@ export interface ServerConfig {
   maxConcurrent: number;
   maxQueue: number;
   rateLimitPerMinute: number;
+  maxConnectionsPerClient: number;
   targetHourlyLimit: number;
   timeoutSeconds: number;
   greylistWaitSeconds: number;
@@ -143,6 +144,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_MAX_CONCURRENT', key: 'maxConcurrent', defaultText: '20', description: 'Probes running at once; more wait in the queue.', parse: integer(1, 5000) },
   { name: 'RELAYPROBE_MAX_QUEUE', key: 'maxQueue', defaultText: '100', description: 'Probes that may wait; beyond that, new ones are refused (503).', parse: integer(0, 100000) },
   { name: 'RELAYPROBE_RATE_LIMIT', key: 'rateLimitPerMinute', defaultText: '10', description: 'Probes one client may start per minute.', parse: integer(1, 100000) },
+  { name: 'RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT', key: 'maxConnectionsPerClient', defaultText: '100', description: 'HTTP and WebSocket connections one client (IP address; IPv6: its /64) may hold open at once; more are answered 429 and closed. Connections from RELAYPROBE_TRUST_PROXY are not counted.', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TARGET_HOURLY_LIMIT', key: 'targetHourlyLimit', defaultText: '6', description: 'Probes of one mail server per hour (one at a time).', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TIMEOUT', key: 'timeoutSeconds', defaultText: '30', description: 'Seconds to wait for each SMTP reply.', parse: integer(1, 600) },
   { name: 'RELAYPROBE_GREYLIST_WAIT', key: 'greylistWaitSeconds', defaultText: '360', description: 'Longest wait, in seconds, for a greylisting server before its deferred tests are retried once; 0 turns the retry off.', parse: integer(0, 3600) },

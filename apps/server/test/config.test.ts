@@ -26,7 +26,7 @@ test('defaults: an empty environment gives the documented configuration', () => 
   assert.deepEqual(configOf({}), {
     host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), testDomain: 'example.com',
     sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
-    maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, shutdownGraceSeconds: 20, logLevel: 'info',
+    maxQueue: 100, rateLimitPerMinute: 10, maxConnectionsPerClient: 100, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, shutdownGraceSeconds: 20, logLevel: 'info',
   });
 });
 
@@ -58,6 +58,7 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_MAX_CONCURRENT: { good: [['1', 1], ['5000', 5000]], bad: ['0', '5001', 'many', '2.5'] },
   RELAYPROBE_MAX_QUEUE: { good: [['0', 0], ['100000', 100000]], bad: ['-1', '100001', 'none'] },
   RELAYPROBE_RATE_LIMIT: { good: [['1', 1], ['60', 60]], bad: ['0', 'unlimited'] },
+  RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT: { good: [['1', 1], ['300', 300]], bad: ['0', '100001', 'lots'] },
   RELAYPROBE_TARGET_HOURLY_LIMIT: { good: [['1', 1], ['2', 2]], bad: ['0', '1e3'] },
   RELAYPROBE_TIMEOUT: { good: [['1', 1], ['600', 600]], bad: ['0', '601', '30s'] },
   RELAYPROBE_GREYLIST_WAIT: { good: [['0', 0], ['360', 360], ['3600', 3600]], bad: ['-1', '3601', '6m'] },

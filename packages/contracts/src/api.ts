@@ -126,6 +126,7 @@ export const API_ERROR_CODES = {
   'host-not-allowed': 'This server is not reached under that name (Host); it answers only to the names it is configured with (RELAYPROBE_PUBLIC_URL, RELAYPROBE_ALLOWED_HOSTS).',
   'not-found': 'No result with that id.',
   'rate-limited': 'Too many requests from this client; wait and try again.',
+  'too-many-connections': 'This client holds as many connections open to this server as it may (RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT); close some and try again.',
   'target-busy': 'A probe of this server is already running; watch that one.',
   'target-rate-limited': 'This server was probed too often in the last hour; see the recent result.',
   'queue-full': 'Too many probes are waiting; try again in a minute.',
