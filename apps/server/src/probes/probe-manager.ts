@@ -26,6 +26,7 @@ import { EventWriter } from './event-writer.js';
 import { resultDocument } from './result-view.js';
 import { allowlistedAddresses, probeLogFields } from './probe-log.js';
 import { StorageHealth } from './storage-health.js';
+import { RESTART_CLOSE } from '../http/websocket-shutdown.js';
 
 interface LiveProbe {
   id: string;
@@ -202,7 +203,7 @@ export class ProbeManager {
     // `done` only after the final commit (SECURITY.md §5). Without one (shutdown gave up on it)
     // the viewers are told to reconnect, and read what storage holds after the restart.
     if (committed) this.hub.finish(entry.id, { type: 'done', status, ...(verdict ? { verdict } : {}) });
-    else this.hub.fail(entry.id, 1012, 'server restarting, reconnect');
+    else this.hub.fail(entry.id, RESTART_CLOSE.code, RESTART_CLOSE.reason);
     this.queue.done(entry);
   }
 
