@@ -57,7 +57,9 @@ const SERVER_ENV: Record<string, string> = {
   RELAYPROBE_HELO_NAME: 'bench.relayprobe.test',
   RELAYPROBE_MAX_CONCURRENT: '1000',
   RELAYPROBE_MAX_QUEUE: '1000',
+  // One process stands in for a crowd of clients, all from 127.0.0.1: the per-client limits are lifted.
   RELAYPROBE_RATE_LIMIT: '100000',
+  RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT: '100000',
   RELAYPROBE_TARGET_HOURLY_LIMIT: '100000',
   RELAYPROBE_LOG_LEVEL: 'warn',
   RELAYPROBE_SHUTDOWN_GRACE: '5',

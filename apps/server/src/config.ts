@@ -5,12 +5,14 @@ import { isIP } from 'node:net';
 import { parseIpAddress, validateDomain, validateHeloName } from '@relayprobe/contracts';
 import { createAddressPolicy, defaultHeloName, isDnsServer } from '@relayprobe/probe';
 import { parseAlertFrom, parseAlertSmtpUrl } from './watches/watch-config.js';
+import { comparableHost } from './http/host-check.js';
 
 export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
   publicUrl: string | undefined;
+  allowedHosts: string[];
   heloName: string;
   testDomain: string;
   sourceAddress: string | undefined;
@@ -22,6 +24,7 @@ export interface ServerConfig {
   maxConcurrent: number;
   maxQueue: number;
   rateLimitPerMinute: number;
+  maxConnectionsPerClient: number;
   targetHourlyLimit: number;
   timeoutSeconds: number;
   greylistWaitSeconds: number;
@@ -86,6 +89,19 @@ function dnsServers(text: string): Parsed<string[]> {
   return items.length > 0 ? ok(items) : no('must list at least one DNS server');
 }
 
+/** RELAYPROBE_ALLOWED_HOSTS: host names or IP addresses (IPv6 in brackets or bare), no ports, no wildcards. */
+function allowedHosts(text: string): Parsed<string[]> {
+  const hosts: string[] = [];
+  for (const item of list(text)) {
+    if (item.includes('*')) return no(`"${item}": list the names themselves; a wildcard would turn the DNS-rebinding check off`);
+    const bare = isIP(item) === 6 ? `[${item}]` : item;
+    const host = comparableHost(bare);
+    if (host === undefined || /:\d+$/.test(bare.replace(/^\[.*\]/, ''))) return no(`"${item}" is not a host name or an IP address without a port (relayprobe.example.com, 192.0.2.7, [2001:db8::7])`);
+    hosts.push(host);
+  }
+  return ok(hosts);
+}
+
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 function trustProxy(text: string): Parsed<string[] | false> {
@@ -107,7 +123,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_PORT', key: 'port', defaultText: '3025', description: 'HTTP port (0 picks a free one).', parse: integer(0, 65535) },
   { name: 'RELAYPROBE_DATA_DIR', key: 'dataDir', defaultText: './data', description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
     parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')) },
-  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute and the WebSocket accepts that Origin.',
+  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute, and the service answers to its host and accepts that Origin.',
     parse: (t) => {
       try {
         const url = new URL(t);
@@ -119,6 +135,8 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
         return no('must be an absolute URL such as https://relayprobe.example.com');
       }
     } },
+  { name: 'RELAYPROBE_ALLOWED_HOSTS', key: 'allowedHosts', defaultText: '(none)', description: 'More names (or addresses) the service is reached by, comma-separated, besides RELAYPROBE_PUBLIC_URL\'s host, the listen address and localhost; a request for any other Host is refused (421), so that a rebound DNS name cannot reach it.',
+    parse: allowedHosts },
   { name: 'RELAYPROBE_HELO_NAME', key: 'heloName', defaultText: '(this machine\'s name if fully qualified, else relayprobe.invalid)', description: 'Name sent in EHLO/HELO; use the server\'s real, resolvable host name.',
     parse: (t) => { const p = validateHeloName(t); return p ? no(p) : ok(t); } },
   { name: 'RELAYPROBE_TEST_DOMAIN', key: 'testDomain', defaultText: 'example.com', description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
@@ -126,7 +144,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
     parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
   { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
-  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses stay refused.', parse: cidrList },
+  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses (all of 169.254.0.0/16 among them) stay refused.', parse: cidrList },
   { name: 'RELAYPROBE_PORTS', key: 'ports', defaultText: '25,465,587', description: 'Target ports visitors may test; ranges allowed (2525-2530).', parse: portList },
   { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, secret: true, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
     parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')) },
@@ -134,6 +152,7 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
   { name: 'RELAYPROBE_MAX_CONCURRENT', key: 'maxConcurrent', defaultText: '20', description: 'Probes running at once; more wait in the queue.', parse: integer(1, 5000) },
   { name: 'RELAYPROBE_MAX_QUEUE', key: 'maxQueue', defaultText: '100', description: 'Probes that may wait; beyond that, new ones are refused (503).', parse: integer(0, 100000) },
   { name: 'RELAYPROBE_RATE_LIMIT', key: 'rateLimitPerMinute', defaultText: '10', description: 'Probes one client may start per minute.', parse: integer(1, 100000) },
+  { name: 'RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT', key: 'maxConnectionsPerClient', defaultText: '100', description: 'HTTP and WebSocket connections one client (IP address; IPv6: its /64) may hold open at once; more are answered 429 and closed. Connections from RELAYPROBE_TRUST_PROXY are not counted.', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TARGET_HOURLY_LIMIT', key: 'targetHourlyLimit', defaultText: '6', description: 'Probes of one mail server per hour (one at a time).', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TIMEOUT', key: 'timeoutSeconds', defaultText: '30', description: 'Seconds to wait for each SMTP reply.', parse: integer(1, 600) },
   { name: 'RELAYPROBE_GREYLIST_WAIT', key: 'greylistWaitSeconds', defaultText: '360', description: 'Longest wait, in seconds, for a greylisting server before its deferred tests are retried once; 0 turns the retry off.', parse: integer(0, 3600) },
@@ -149,8 +168,8 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
 
 // Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
 // and the running server cannot disagree. Variables whose default is "off" or computed start here.
-const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy' | 'allowWebhooks' | 'alertSmtpUrl' | 'alertFrom'> = {
-  publicUrl: undefined, heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
+const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'allowedHosts' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy' | 'allowWebhooks' | 'alertSmtpUrl' | 'alertFrom'> = {
+  publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
   allowWebhooks: [], alertSmtpUrl: undefined, alertFrom: undefined,
 };
 

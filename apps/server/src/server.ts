@@ -1,8 +1,10 @@
 // Starts relayprobe: read the configuration (a bad value stops the start, naming the variable),
-// build the app, listen; on SIGTERM/SIGINT stop accepting, let running probes finish for the
-// grace period, mark the rest interrupted and close the database cleanly.
+// build the app, listen; on SIGTERM/SIGINT refuse new probes, let running ones finish for the
+// grace period, mark the rest interrupted, close the database cleanly, all within a bound
+// (shutdown-bound.ts).
 import { loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { armShutdownBound } from './shutdown-bound.js';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -24,6 +26,7 @@ const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down: no new probes; running ones get the grace period');
+  armShutdownBound(config.shutdownGraceSeconds, app.log);
   app.close().then(
     () => process.exit(0),
     (error: unknown) => {

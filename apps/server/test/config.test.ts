@@ -24,9 +24,9 @@ const errorsOf = (env: Record<string, string>): string[] => {
 
 test('defaults: an empty environment gives the documented configuration', () => {
   assert.deepEqual(configOf({}), {
-    host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, heloName: defaultHeloName(), testDomain: 'example.com',
+    host: '127.0.0.1', port: 3025, dataDir: './data', publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), testDomain: 'example.com',
     sourceAddress: undefined, dnsServers: [], allowTargets: [], ports: [25, 465, 587], authToken: undefined, trustProxy: false, maxConcurrent: 20,
-    maxQueue: 100, rateLimitPerMinute: 10, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, oldResultDays: 30, shutdownGraceSeconds: 20, logLevel: 'info',
+    maxQueue: 100, rateLimitPerMinute: 10, maxConnectionsPerClient: 100, targetHourlyLimit: 6, timeoutSeconds: 30, greylistWaitSeconds: 360, oldResultDays: 30, shutdownGraceSeconds: 20, logLevel: 'info',
     watchMinIntervalMinutes: 15, allowWebhooks: [], alertSmtpUrl: undefined, alertFrom: undefined,
   });
 });
@@ -44,6 +44,10 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
     good: [['https://relayprobe.example.com/', 'https://relayprobe.example.com'], ['http://10.0.0.5:3025', 'http://10.0.0.5:3025']],
     bad: ['https://example.com/tools/relayprobe/', 'relayprobe.example.com', 'ftp://relayprobe.example.com', 'https://relayprobe.example.com/?x=1', 'https://relayprobe.example.com/#top', 'https://user:pass@relayprobe.example.com', 'javascript:alert(1)'],
   },
+  RELAYPROBE_ALLOWED_HOSTS: {
+    good: [['relayprobe.lan', ['relayprobe.lan']], ['Tester.Example.COM., 192.0.2.7, [2001:DB8::7], 2001:db8::8', ['tester.example.com', '192.0.2.7', '[2001:db8::7]', '[2001:db8::8]']]],
+    bad: ['*', '*.example.com', 'relayprobe.lan:8080', 'under_score.example', 'http://relayprobe.lan', '192.0.2.7:80', '[2001:db8::7]:80', '0x7f.1'],
+  },
   RELAYPROBE_HELO_NAME: { good: [['mx.example.com', 'mx.example.com'], ['prober.relayprobe.test', 'prober.relayprobe.test']], bad: ['localhost', 'bad name.example', 'mx.example.com\r\nMAIL FROM:<x@y>', '-mx.example.com', 'mx_1.example.com', `${'a'.repeat(64)}.example.com`] },
   RELAYPROBE_TEST_DOMAIN: { good: [['Relay-Check.Example.ORG', 'relay-check.example.org']], bad: ['nodots', 'exa mple.com', 'example.com\r\n'] },
   RELAYPROBE_SOURCE_ADDRESS: { good: [['192.0.2.10', '192.0.2.10'], ['2001:db8::10', '2001:db8::10']], bad: ['localhost', '192.0.2', 'eth0'] },
@@ -55,6 +59,7 @@ const MATRIX: Record<string, { good: [string, unknown][]; bad: string[] }> = {
   RELAYPROBE_MAX_CONCURRENT: { good: [['1', 1], ['5000', 5000]], bad: ['0', '5001', 'many', '2.5'] },
   RELAYPROBE_MAX_QUEUE: { good: [['0', 0], ['100000', 100000]], bad: ['-1', '100001', 'none'] },
   RELAYPROBE_RATE_LIMIT: { good: [['1', 1], ['60', 60]], bad: ['0', 'unlimited'] },
+  RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT: { good: [['1', 1], ['300', 300]], bad: ['0', '100001', 'lots'] },
   RELAYPROBE_TARGET_HOURLY_LIMIT: { good: [['1', 1], ['2', 2]], bad: ['0', '1e3'] },
   RELAYPROBE_TIMEOUT: { good: [['1', 1], ['600', 600]], bad: ['0', '601', '30s'] },
   RELAYPROBE_GREYLIST_WAIT: { good: [['0', 0], ['360', 360], ['3600', 3600]], bad: ['-1', '3601', '6m'] },

@@ -1,7 +1,9 @@
 // The event writer alone (probes/event-writer.ts), against a recording store: events wait for the
 // flush timer or the batch size, go in one transaction across probes, are written exactly once
 // (in a batch or in their probe's final transaction), and after a failed batch wait for one
-// slow retry instead of a write per event.
+// slow retry instead of a write per event. A final state that fails (a full disk) is kept and
+// retried with backoff until it is stored; its caller hears only then (or, at shutdown, that it
+// could not be), and the writer says storage is failing until nothing waits any more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ProbeEvent } from '@relayprobe/contracts';
@@ -18,6 +20,8 @@ class RecordingStore implements StoreWrites {
   readonly attemptedAt: number[] = [];
   failBatches = 0;
   failWrites = false;
+  /** performance.now() of every finishProbes call (a group commit of finals; a retry round). */
+  readonly finalAttemptsAt: number[] = [];
   createProbes(probes: readonly NewProbe[]): void {
     if (this.failWrites) throw new Error('disk full');
     this.created.push(probes.map((p) => p.id));
@@ -34,11 +38,13 @@ class RecordingStore implements StoreWrites {
     this.batches.push(batches.map(({ id, events }) => ({ id, seqs: events.map((e) => e.seq) })));
   }
   finishProbes(finals: readonly { id: string; final: ProbeFinal }[]): void {
+    this.finalAttemptsAt.push(performance.now());
     if (this.failWrites) throw new Error('disk full');
     this.finals.push(finals.map(({ id, final }) => ({ id, status: final.status, seqs: final.events.map((e) => e.seq) })));
   }
   finishProbe(id: string, final: ProbeFinal): void {
-    this.finishProbes([{ id, final }]);
+    if (this.failWrites) throw new Error('disk full');
+    this.finals.push([{ id, status: final.status, seqs: final.events.map((e) => e.seq) }]);
   }
   /** Every seq written for a probe, in batches and finals, in write order. */
   written(id: string): number[] {
@@ -58,7 +64,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 function writerOn(store: RecordingStore, options: Partial<EventWriterOptions> = {}) {
   const failures: unknown[] = [];
-  const writer = new EventWriter({ store, onBatchFailed: (error) => failures.push(error), flushMs: 10, retryMs: 100, ...options });
+  const writer = new EventWriter({ store, onWriteFailed: (error) => failures.push(error), flushMs: 10, retryMs: 100, ...options });
   return { writer, failures };
 }
 const append = (writer: EventWriter, id: string, events: ProbeEvent[]) => events.forEach((e) => writer.append(id, e));
@@ -148,12 +154,64 @@ test('finals and rows of one turn share a commit, and each caller hears only aft
   );
 });
 
-test('failed writes reach their caller: create rejects, finish hears the error', async () => {
+test('a failed create reaches its caller, and the writer reports storage failing until a write succeeds', async () => {
   const store = new RecordingStore();
   store.failWrites = true;
-  const { writer } = writerOn(store);
+  const { writer, failures } = writerOn(store);
   await assert.rejects(writer.create({ id: 'x', createdAt: isoAt(1), target: 't', request: sampleRequest('t') }), /disk full/);
-  assert.match(String(await finished(writer, 'x')), /disk full/);
+  assert.equal(failures.length, 1);
+  assert.match(writer.failure?.message ?? '', /disk full/);
+  assert.equal(writer.retrying, false, 'nothing of its own to retry: the next create is the test');
+  store.failWrites = false;
+  await writer.create({ id: 'y', createdAt: isoAt(2), target: 't', request: sampleRequest('t') });
+  assert.equal(writer.failure, undefined);
+});
+
+test('a final state that fails is kept and retried with backoff; its caller hears only after the commit', async () => {
+  const store = new RecordingStore();
+  store.failWrites = true;
+  const { writer, failures } = writerOn(store, { retryMs: 40, retryMaxMs: 160 });
+  append(writer, 'a', sampleEvents(1, 3));
+  let heard: unknown = 'nothing';
+  writer.finish('a', FINAL, (error) => (heard = error ?? 'ok'));
+  await until(() => store.finalAttemptsAt.length >= 5, 'five attempts');
+  assert.equal(heard, 'nothing', 'no word before the final state is stored');
+  assert.equal(writer.retrying, true);
+  assert.match(writer.failure?.message ?? '', /disk full/);
+  assert.ok(failures.length >= 5);
+  const gaps = store.finalAttemptsAt.slice(1).map((at, i) => at - (store.finalAttemptsAt[i] as number));
+  assert.ok(gaps[0] !== undefined && gaps[0] >= 35, `the first retry waits retryMs: ${gaps.join(', ')}`);
+  assert.ok(gaps[2] !== undefined && gaps[2] >= 150, `the wait doubles up to retryMaxMs: ${gaps.join(', ')}`);
+  store.failWrites = false;
+  await until(() => heard !== 'nothing', 'the stored final');
+  assert.equal(heard, 'ok');
+  assert.deepEqual(store.written('a'), [1, 2, 3], 'its events went in with it, once');
+  assert.equal(writer.retrying, false);
+  assert.equal(writer.failure, undefined, 'storage works again');
+});
+
+test("a failed batch whose events then go into their probe's stored final: nothing waits, storage works again", async () => {
+  const store = new RecordingStore();
+  store.failBatches = 1;
+  const { writer } = writerOn(store, { flushEvents: 2, retryMs: 60_000 });
+  append(writer, 'a', sampleEvents(1, 2));
+  assert.equal(writer.retrying, true);
+  assert.match(writer.failure?.message ?? '', /disk full/);
+  assert.equal(await finished(writer, 'a'), 'ok');
+  assert.deepEqual(store.written('a'), [1, 2]);
+  assert.equal(writer.retrying, false, 'the batch retry has nothing left to write');
+  assert.equal(writer.failure, undefined, 'the final commit shows storage works');
+});
+
+test('at shutdown, flushAll tries a kept final once more; if it still fails, its caller hears the error', () => {
+  const store = new RecordingStore();
+  store.failWrites = true;
+  const { writer } = writerOn(store, { retryMs: 60_000 });
+  let heard: unknown = 'nothing';
+  writer.finish('a', FINAL, (error) => (heard = error ?? 'ok'));
+  writer.flushAll();
+  assert.match(String(heard), /disk full/);
+  assert.equal(writer.retrying, false, 'nothing is retried after shutdown gave up');
 });
 
 test('flushAll writes waiting finals and events now, synchronously', () => {

@@ -1,7 +1,9 @@
-// What the manager does when storage fails under a running probe (a full disk, a closed
-// database): event writes retry at a slow pace instead of on every event, and viewers are closed
-// with 1011 (so they reconnect and read what storage holds) instead of being left hanging.
-// The failure is real: the SQLite store is closed while a probe against a slow target runs.
+// What the manager does when storage fails under a running probe and never comes back (the
+// database closed under it): event writes and the final state are retried with backoff instead of
+// on every event, nothing is dropped and no `done` is sent without a final commit; the viewer stays
+// attached meanwhile, and only a shutdown that gives up on the final state closes it, with 1012
+// "server restarting, reconnect" (it then reads what storage holds). A full disk that frees up
+// again is storage-full.test.ts. The failure is real: the SQLite store is closed mid-probe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProfile } from '@relayprobe/testkit';
@@ -15,7 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { makeTempDataDir } from './storage/temp-data-dir.js';
 import { noDns, TEST_ENV } from './helpers/server-under-test.js';
 
-test('storage failing mid-probe: slow retries, viewers closed with 1011', async () => {
+test('storage failing mid-probe for good: slow retries, no done, and at shutdown a 1012 that says reconnect', async () => {
   const target = await startProfile('postfix-closed', { latencyMs: 60 });
   const { dir, remove } = makeTempDataDir();
   const store = ProbeStore.open(dir);
@@ -23,7 +25,7 @@ test('storage failing mid-probe: slow retries, viewers closed with 1011', async 
   const log = { error: (_o: unknown, msg: string) => errors.push(msg), warn() {}, info() {}, debug() {}, trace() {}, fatal() {}, child() { return log; } } as unknown as FastifyBaseLogger;
   const loaded = loadConfig({ ...TEST_ENV, RELAYPROBE_DATA_DIR: dir });
   assert.ok(loaded.ok);
-  const manager = new ProbeManager({ store, config: loaded.config, metrics: new Metrics(), log, resolver: noDns, linkTo: (id) => `/r/${id}` });
+  const manager = new ProbeManager({ store, config: loaded.config, metrics: new Metrics(), log, resolver: noDns, linkTo: (id) => `/r/${id}`, storageRetryMs: 100 });
   try {
     const started = await manager.start({ target: '127.0.0.1', port: target.port, suite: 'standard' });
     assert.ok(started.ok);
@@ -42,14 +44,22 @@ test('storage failing mid-probe: slow retries, viewers closed with 1011', async 
     await new Promise((r) => setTimeout(r, 300));
     store.close(); // every write from now on fails
     const until = Date.now() + 20_000;
-    while (!closed && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(closed, { code: 1011, reason: 'the result could not be stored' });
+    while (!messages.some((m) => m.type === 'event' && m.event.type === 'verdict') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(messages.some((m) => m.type === 'event' && m.event.type === 'verdict'), 'the probe went on to its verdict after storage failed');
+    assert.ok(messages.filter((m) => m.type === 'event').length > 30);
+    assert.equal(closed, undefined, 'the viewer stays attached while the final state waits');
     assert.ok(!messages.some((m) => m.type === 'done'), 'no done without a final commit');
-    const eventFailures = errors.filter((m) => m.startsWith('storing events failed')).length;
-    // Events arrive every few ms; retries wait a second, so failures stay few.
-    assert.ok(eventFailures >= 1 && eventFailures <= 30, `${eventFailures} failed event writes`);
-    assert.ok(errors.includes('storing the final result failed'));
-    assert.ok(messages.filter((m) => m.type === 'event').length > 30, 'the probe went on after storage failed');
+    assert.match(manager.storageProblem ?? '', /database connection is not open/);
+    const refused = await manager.start({ target: '127.0.0.1', port: target.port, suite: 'quick' });
+    assert.deepEqual(refused.ok ? undefined : [refused.status, refused.code], [503, 'storage-unavailable']);
+
+    await manager.shutdown(0);
+    assert.deepEqual(closed, { code: 1012, reason: 'server restarting, reconnect' });
+    assert.ok(!messages.some((m) => m.type === 'done'));
+    const failures = errors.filter((m) => m.startsWith('storing to the database failed')).length;
+    // Events arrive every few ms; retries wait 100 ms, then twice as long each time: failures stay few.
+    assert.ok(failures >= 1 && failures <= 40, `${failures} failed writes`);
+    assert.ok(errors.some((m) => m.startsWith('the final result could not be stored before shutdown')));
   } finally {
     await target.close();
     remove();

@@ -83,7 +83,10 @@ export const ApiError = Type.Object({
 export type ApiError = Static<typeof ApiError>;
 
 export const Health = Type.Object({
-  status: Type.Literal('ok'),
+  /** `degraded`: results cannot be stored now (a full disk, a deleted data directory), so new probes are refused. */
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  /** Why the service is degraded, in words; absent while it is ok. */
+  reason: Type.Optional(Type.String()),
   version: Type.String(),
   uptimeSeconds: Type.Integer(),
   running: Type.Integer(),
@@ -119,13 +122,17 @@ export const API_ERROR_CODES = {
   'invalid-option': 'An option is malformed.',
   'port-not-allowed': 'The port is not allowed on this server (RELAYPROBE_PORTS).',
   'address-refused': 'The target resolves to an address this server may not connect to (private, loopback, metadata).',
-  unauthorized: 'This server requires a token to start probes (Authorization: Bearer <token>).',
+  unauthorized: 'This server requires a token for this request: starting probes, listing the stored results or reading the metrics (Authorization: Bearer <token>).',
+  'host-not-allowed': 'This server is not reached under that name (Host); it answers only to the names it is configured with (RELAYPROBE_PUBLIC_URL, RELAYPROBE_ALLOWED_HOSTS).',
   'not-found': 'No result with that id.',
   'rate-limited': 'Too many requests from this client; wait and try again.',
+  'too-many-connections': 'This client holds as many connections open to this server as it may (RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT); close some and try again.',
   'target-busy': 'A probe of this server is already running; watch that one.',
   'target-rate-limited': 'This server was probed too often in the last hour; see the recent result.',
   'queue-full': 'Too many probes are waiting; try again in a minute.',
   'shutting-down': 'The server is shutting down.',
+  'storage-unavailable': 'Results cannot be stored right now (a full disk, a deleted data directory); new probes are refused until storage works again.',
+  'stored-result-damaged': 'This stored result is damaged (its JSON does not parse or has the wrong shape) and cannot be shown; the other results are fine.',
   'internal-error': 'A bug in relayprobe; please report it.',
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -10,8 +10,10 @@
 //    because that is where a socket to it goes; and a mapped form of a public address is still
 //    refused by default (SECURITY.md §1 lists IPv4-mapped under default deny: no real MX host
 //    publishes one, so an answer like that is a trick).
-// 3. Cloud metadata is refused always: neither allowPrivate nor an allow CIDR lifts it, and an
-//    IPv6 form that embeds it (NAT64, 6to4, Teredo, IPv4-compatible) is refused too.
+// 3. Cloud metadata is refused always: the known endpoints, all of link-local 169.254.0.0/16
+//    (where every large provider serves metadata, credentials, DNS and time) and AWS's IPv6
+//    service range fd00:ec2::/32. Neither allowPrivate nor an allow CIDR lifts it, and an IPv6
+//    form that embeds it (NAT64, 6to4, Teredo, IPv4-compatible, IPv4-translated) is refused too.
 // 4. Default deny for every special-purpose range (special-address-ranges.ts); allowPrivate
 //    (the CLI, on the operator's own network) or an allow CIDR (RELAYPROBE_ALLOW_TARGETS) lifts it.
 import ipaddr from 'ipaddr.js';
@@ -39,15 +41,40 @@ export interface AddressPolicy {
 /** Result of createAddressPolicy. */
 export type AddressPolicyResult = { ok: true; policy: AddressPolicy } | { ok: false; code: 'invalid-option'; message: string };
 
-/** Cloud instance-metadata endpoints (AWS IPv4 and IPv6, Alibaba, Azure wireserver); always refused. */
+/**
+ * Cloud instance-metadata and credential endpoints, named as such when refused (each is also inside
+ * an always-refused range below, or is refused on its own).
+ */
 export const CLOUD_METADATA_ADDRESSES: readonly string[] = Object.freeze([
-  '169.254.169.254',
-  'fd00:ec2::254',
-  '100.100.100.200',
-  '168.63.129.16',
+  '169.254.169.254', // the instance metadata service of AWS, GCP, Azure, Oracle, DigitalOcean, OpenStack
+  '169.254.170.2', // AWS ECS task metadata and credentials
+  '169.254.169.253', // AWS VPC DNS resolver
+  '169.254.169.123', // AWS time sync
+  'fd00:ec2::254', // AWS instance metadata over IPv6
+  'fd00:ec2::253', // AWS DNS over IPv6
+  'fd00:ec2::123', // AWS time sync over IPv6
+  'fd00:ec2::23', // AWS ECS task metadata over IPv6
+  '100.100.100.200', // Alibaba Cloud metadata
+  '168.63.129.16', // Azure wireserver
 ]);
 
+/** A range refused whatever the configuration, with the words that complete "<address> is ...". */
+interface AlwaysRefusedRange {
+  cidr: string;
+  description: string;
+}
+
+/**
+ * Refused whatever the configuration, because providers put their instance services there: any
+ * other address in them is one that a cloud may start using for the same purpose.
+ */
+const ALWAYS_REFUSED_RANGES: readonly AlwaysRefusedRange[] = [
+  { cidr: '169.254.0.0/16', description: 'a link-local address (169.254.0.0/16, RFC 3927), where cloud providers serve instance metadata and credentials' },
+  { cidr: 'fd00:ec2::/32', description: "an address of AWS's IPv6 instance services (fd00:ec2::/32), where it serves instance metadata and credentials" },
+];
+
 const METADATA_NORMALIZED = new Set(CLOUD_METADATA_ADDRESSES.map((a) => ipaddr.parse(a).toNormalizedString()));
+const ALWAYS_REFUSED_PARSED = ALWAYS_REFUSED_RANGES.map((range) => ({ range, cidr: ipaddr.parseCIDR(range.cidr) }));
 
 const METADATA_RULE = 'relayprobe never connects to it, whatever the configuration';
 const PRIVATE_RULE =
@@ -57,7 +84,8 @@ type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 type Classification =
   | { kind: 'invalid' }
-  | { kind: 'metadata'; metadata: string; direct: boolean }
+  /** Always refused: `reached` is the address in the refused range, `direct` when that is the address itself. */
+  | { kind: 'metadata'; reached: string; description: string; direct: boolean }
   | {
       kind: 'special';
       range: SpecialRange;
@@ -88,8 +116,8 @@ export function createAddressPolicy(options: AddressPolicyOptions): AddressPolic
       case 'invalid':
         return refuse(`"${escapeForDisplay(address.slice(0, 100))}" is not an IP address in strict form, so it is not connected to`);
       case 'metadata': {
-        const what = c.direct ? `${address} is` : `${address} reaches ${c.metadata}, which is`;
-        return refuse(`${what} a cloud metadata address; ${METADATA_RULE}`);
+        const what = c.direct ? `${address} is` : `${address} reaches ${c.reached}, which is`;
+        return refuse(`${what} ${c.description}; ${METADATA_RULE}`);
       }
       case 'special': {
         if (allowPrivate) return { allowed: true };
@@ -117,8 +145,10 @@ function classify(address: string): Classification {
   const ip = literal.kind === 'ipv6' && mapped ? literal.ip.toIPv4Address() : raw;
 
   const candidates = ip instanceof ipaddr.IPv6 ? [ip, ...embeddedIPv4(ip)] : [ip];
-  const metadata = candidates.find((candidate) => METADATA_NORMALIZED.has(candidate.toNormalizedString()));
-  if (metadata) return { kind: 'metadata', metadata: metadata.toString(), direct: metadata === ip && !mapped };
+  for (const candidate of candidates) {
+    const description = alwaysRefused(candidate);
+    if (description) return { kind: 'metadata', reached: candidate.toString(), description, direct: candidate === ip && !mapped };
+  }
 
   const range = classifySpecial(ip) ?? (mapped ? MAPPED_RANGE : undefined);
   if (!range) return { kind: 'public' };
@@ -127,8 +157,8 @@ function classify(address: string): Classification {
 
 /**
  * IPv4 addresses an IPv6 address leads to through a translator or tunnel: IPv4-compatible
- * (RFC 4291 §2.5.5.1) and NAT64 (RFC 6052 §2.2, RFC 8215, /96 position) carry it in the last 32
- * bits, 6to4 (RFC 3056 §2) in bits 16–47, Teredo (RFC 4380 §4) the server in bits 32–63 and the
+ * (RFC 4291 §2.5.5.1), IPv4-translated (::ffff:0:a.b.c.d, RFC 2765 §2.1) and NAT64 (RFC 6052
+ * §2.2, RFC 8215, /96 position) carry it in the last 32 bits, 6to4 (RFC 3056 §2) in bits 16–47, Teredo (RFC 4380 §4) the server in bits 32–63 and the
  * client, inverted, in the last 32 bits.
  */
 function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4[] {
@@ -136,6 +166,7 @@ function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4[] {
   const [p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0] = ip.parts;
   const out: ipaddr.IPv4[] = [];
   if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0) out.push(v4(p6, p7));
+  if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0xffff && p5 === 0) out.push(v4(p6, p7));
   if (p0 === 0x64 && p1 === 0xff9b && (p2 === 0 || p2 === 1)) out.push(v4(p6, p7));
   if (p0 === 0x2002) out.push(v4(p1, p2));
   if (p0 === 0x2001 && p1 === 0) out.push(v4(p2, p3), v4(~p6 & 0xffff, ~p7 & 0xffff));
@@ -167,6 +198,12 @@ function parseAllowCidr(entry: string): { ok: true; cidr: Cidr } | { ok: false; 
     return { ok: false, message: `allowed target range ${shown} has host bits set; did you mean ${network.toString()}/${bits}?` };
   }
   return { ok: true, cidr: [literal.ip, bits] };
+}
+
+/** How an always-refused address is described, or undefined when `ip` is not one. */
+function alwaysRefused(ip: ipaddr.IPv4 | ipaddr.IPv6): string | undefined {
+  if (METADATA_NORMALIZED.has(ip.toNormalizedString())) return 'a cloud metadata address';
+  return ALWAYS_REFUSED_PARSED.find(({ cidr }) => inCidr(ip, cidr))?.range.description;
 }
 
 function inCidr(ip: ipaddr.IPv4 | ipaddr.IPv6, [network, bits]: Cidr): boolean {

@@ -116,7 +116,9 @@ test('only strict literals are judged: inet_aton forms, zone ids and names are r
 });
 
 test('allowPrivate (the CLI default) allows private, loopback and special ranges', () => {
-  for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '169.254.1.1', '::1', 'fc00::1', 'fe80::1', '::ffff:127.0.0.1', '192.0.2.1', '2001:db8::1']) {
+  // Not link-local 169.254.0.0/16: cloud providers serve metadata there, so nothing allows it
+  // (security-cloud-metadata.test.ts).
+  for (const address of ['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '::1', 'fc00::1', 'fe80::1', '::ffff:127.0.0.1', '192.0.2.1', '2001:db8::1']) {
     assert.deepEqual(cliDefault.check(address), { allowed: true }, `${address} is allowed on the operator's own network`);
   }
 });
@@ -150,7 +152,9 @@ test('cloud metadata is refused even with allowPrivate and with an allow CIDR co
       if (!verdict.allowed) assert.match(verdict.reason, /cloud metadata address; relayprobe never connects to it/);
     }
   }
-  assert.deepEqual([...CLOUD_METADATA_ADDRESSES].sort(), ['100.100.100.200', '168.63.129.16', '169.254.169.254', 'fd00:ec2::254']);
+  assert.deepEqual([...CLOUD_METADATA_ADDRESSES].sort(), [
+    '100.100.100.200', '168.63.129.16', '169.254.169.123', '169.254.169.253', '169.254.169.254', '169.254.170.2', 'fd00:ec2::123', 'fd00:ec2::23', 'fd00:ec2::253', 'fd00:ec2::254',
+  ]);
 });
 
 test('allow CIDRs exempt their ranges when private addresses are denied, and say so', () => {

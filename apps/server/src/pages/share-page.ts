@@ -85,5 +85,10 @@ ${rows}
 
 /** The same page for unknown and malformed ids (SECURITY.md §4). */
 export function renderNotFoundPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Not found · relayprobe</title><style>${PAGE_STYLE}</style></head><body><main><h1>No such result</h1><p>The link is wrong or the result is gone. <a href="/">Start a test</a>.</p></main></body></html>\n`;
+  return renderMessagePage('Not found', 'No such result', 'The link is wrong or the result is gone.');
+}
+
+/** A page that only says something: its title, heading and one sentence (escaped), and a link home. */
+export function renderMessagePage(title: string, heading: string, text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${html(title)} · relayprobe</title><style>${PAGE_STYLE}</style></head><body><main><h1>${html(heading)}</h1><p>${html(text)} <a href="/">Start a test</a>.</p></main></body></html>\n`;
 }

@@ -26,6 +26,8 @@ import { FinishedResults } from './finished-results.js';
 import { EventWriter } from './event-writer.js';
 import { resultDocument } from './result-view.js';
 import { allowlistedAddresses, probeLogFields } from './probe-log.js';
+import { StorageHealth } from './storage-health.js';
+import { RESTART_CLOSE } from '../http/websocket-shutdown.js';
 
 interface LiveProbe {
   id: string;
@@ -55,6 +57,8 @@ export interface ProbeManagerOptions {
   linkTo: (id: string) => string;
   /** What one probe's result may store (tests); default the engine's. */
   resultLimits?: ProbeOptions['resultLimits'] | undefined;
+  /** First wait before a failed write is tried again (tests shorten it; default event-writer.ts's). */
+  storageRetryMs?: number | undefined;
 }
 
 export class ProbeManager {
@@ -70,6 +74,10 @@ export class ProbeManager {
   private readonly addressRules: AddressPolicyOptions;
   /** The same rules as a policy, to tell which addresses only the allowlist lets through (for the log). */
   private readonly policy: AddressPolicy;
+  private readonly storage: StorageHealth;
+  /** Resolves when shutdown begins: starts still resolving DNS give up then (a 503, not a late 201). */
+  private readonly stopping: Promise<'stopping'>;
+  private beginStopping!: () => void;
 
   constructor(private readonly options: ProbeManagerOptions) {
     const { config, store, log } = options;
@@ -82,7 +90,15 @@ export class ProbeManager {
     this.queue = new ProbeQueue(config.maxConcurrent, (entry) => this.run(entry));
     this.results = new FinishedResults(store);
     this.hub = new ViewerHub(this.results);
-    this.writer = new EventWriter({ store, onBatchFailed: (error) => log.error({ err: error }, 'storing events failed; will retry') });
+    this.writer = new EventWriter({
+      store,
+      onWriteFailed: (error, retryInMs) =>
+        log.error({ err: error }, retryInMs === undefined ? 'storing to the database failed' : `storing to the database failed; what waits stays in memory and is tried again in ${retryInMs / 1000} s`),
+      onRecovered: () => log.info('storing to the database works again; new probes are accepted'),
+      ...(options.storageRetryMs ? { retryMs: options.storageRetryMs } : {}),
+    });
+    this.storage = new StorageHealth({ store, writer: this.writer, log });
+    this.stopping = new Promise((resolve) => (this.beginStopping = () => resolve('stopping')));
     // One resolver for every probe: names, and the reverse names of the addresses it will connect to.
     this.resolver = options.resolver ?? createSystemResolver(5000, config.dnsServers);
   }
@@ -95,11 +111,20 @@ export class ProbeManager {
     return this.queue.waiting;
   }
 
+  /** Why results cannot be stored now (storage-health.ts), in words; undefined while storage works. */
+  get storageProblem(): string | undefined {
+    return this.storage.problem;
+  }
+
   /** Validate, resolve, apply limits, commit the row, enqueue. */
   async start(body: CreateProbeBody): Promise<StartOutcome> {
     const closed = this.admission.refusalWhenClosed();
     if (closed) return closed;
-    const prepared = await prepareProbe(this.probeOptions(body));
+    // A probe whose result could not be kept is refused before any DNS (storage-health.ts).
+    if (this.storage.refusesNewProbes) return this.storage.refusal();
+    // DNS can take long (a server that never answers): shutdown does not wait for it.
+    const prepared = await Promise.race([prepareProbe(this.probeOptions(body)), this.stopping]);
+    if (prepared === 'stopping') return this.admission.refusalWhenClosed() as Refusal;
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
     const admission = this.admission.admit(probe.id, TargetLimits.keysOf(probe));
@@ -108,9 +133,14 @@ export class ProbeManager {
     // The row is committed before anything connects and before the 201 (SECURITY.md §5).
     try {
       await this.writer.create({ id: probe.id, createdAt: new Date().toISOString(), target: probe.validated.request.target, request: probe.validated.request });
-    } catch (error) {
+    } catch {
       this.admission.release(admitted);
-      throw error;
+      return this.storage.refusal();
+    }
+    // Before the 201: a row written to a deleted file would be gone after a restart.
+    if (!this.storage.fileKept()) {
+      this.admission.release(admitted);
+      return this.storage.refusal();
     }
     const entry: LiveProbe = { id: probe.id, prepared: probe, admitted, abort: new AbortController(), startedAt: performance.now() };
     this.live.set(entry.id, entry);
@@ -179,8 +209,9 @@ export class ProbeManager {
     const verdict = doc?.verdict ? { code: doc.verdict.code, label: VERDICT_LABELS[doc.verdict.code] } : undefined;
     // The store keeps the result without its events (they have their own table).
     const final = { status, finishedAt: new Date().toISOString(), ...(verdict ? { verdict } : {}), ...(doc ? { result: { ...doc, status } } : {}) };
+    // Kept in memory and retried until stored; an error comes only when shutdown gives up on it.
     this.writer.finish(entry.id, final, (error) => {
-      if (error) this.options.log.error({ err: error, probe: entry.id }, 'storing the final result failed');
+      if (error) this.options.log.error({ err: error, probe: entry.id }, 'the final result could not be stored before shutdown; the probe will show as interrupted');
       this.finished(entry, status, verdict, error === undefined);
     });
   }
@@ -194,10 +225,10 @@ export class ProbeManager {
     this.options.log.info({
       ...probeLogFields(entry.prepared), status, ...(verdict ? { verdict: verdict.code } : {}), durationMs: Math.round(durationMs), ...(committed ? {} : { stored: false }),
     }, 'probe finished');
-    // `done` only after the final commit (SECURITY.md §5). Without a commit the viewers are
-    // closed with 1011 so they reconnect and read what storage holds.
+    // `done` only after the final commit (SECURITY.md §5). Without one (shutdown gave up on it)
+    // the viewers are told to reconnect, and read what storage holds after the restart.
     if (committed) this.hub.finish(entry.id, { type: 'done', status, ...(verdict ? { verdict } : {}) });
-    else this.hub.fail(entry.id, 1011, 'the result could not be stored');
+    else this.hub.fail(entry.id, RESTART_CLOSE.code, RESTART_CLOSE.reason);
     this.queue.done(entry);
   }
 
@@ -234,6 +265,8 @@ export class ProbeManager {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.admission.close();
+    this.beginStopping();
+    this.storage.stop();
     for (const entry of this.queue.drain()) this.finish(entry, 'interrupted', undefined);
     if (this.queue.running > 0) {
       const allDone = this.queue.whenIdle();

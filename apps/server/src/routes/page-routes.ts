@@ -5,7 +5,8 @@ import type { ProbeManager } from '../probes/probe-manager.js';
 import { RESULT_ID } from '../http/api-errors.js';
 import fastifyStatic from '@fastify/static';
 import { join } from 'node:path';
-import { previewOf, renderNotFoundPage, renderSharePage } from '../pages/share-page.js';
+import { previewOf, renderMessagePage, renderNotFoundPage, renderSharePage } from '../pages/share-page.js';
+import { DamagedRowError } from '../storage/storage-errors.js';
 import { WebApp } from '../pages/web-app.js';
 import { NO_SUCH_RESULT_TITLE } from '@relayprobe/contracts';
 import { renderHomePage } from '../pages/home-page.js';
@@ -58,8 +59,16 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, opt
 
   app.get<{ Params: { id: string } }>('/r/:id', { schema: { hide: true }, config: { rateLimit: { max: 120, timeWindow: 60_000 } } }, async (request, reply) => {
     const { id } = request.params;
-    const result = RESULT_ID.test(id) ? options.manager.result(id) : undefined;
     reply.header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8');
+    let result;
+    try {
+      result = RESULT_ID.test(id) ? options.manager.result(id) : undefined;
+    } catch (error) {
+      if (!(error instanceof DamagedRowError)) throw error;
+      request.log.error({ probe: error.probeId, part: error.part }, error.message);
+      const damaged = { title: 'Damaged result', description: `This stored result is damaged (its ${error.part}) and cannot be shown.` };
+      return reply.code(500).send(web ? web.render(damaged) : renderMessagePage(damaged.title, 'This result cannot be shown', damaged.description));
+    }
     if (!result) {
       // The same answer for unknown and malformed ids (SECURITY.md §4).
       return reply.code(404).send(web ? web.render({ title: NO_SUCH_RESULT_TITLE, description: 'The link is wrong or the result is gone.' }) : renderNotFoundPage());

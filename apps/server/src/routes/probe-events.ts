@@ -2,12 +2,13 @@
 // `done` once the final state is committed (DESIGN.md "Contracts"). The socket only pushes
 // (HOUSE-STYLE rule 9); the one thing a viewer may send is a keepalive ping.
 //
-// Safety (SECURITY.md §4): Origin checked before the upgrade; 16 KiB maxPayload (set where the
+// Safety (SECURITY.md §4): Host and Origin checked before the upgrade, as for every route
+// (http/host-check.ts, an onRequest hook of the app); 16 KiB maxPayload (set where the
 // plugin is registered); schema-checked client messages; ping/pong to find dead viewers. How much a
 // viewer is sent, and when one that does not read is dropped, is the hub's (probes/viewer-hub.ts):
 // this route gives it the socket's buffer, and pings carrying a byte offset as read receipts (a
 // pong repeats its ping's payload, RFC 6455 §5.5.3, so it says the reader got that far).
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
 import { ClientMessage, EventsQuery, ProbeIdParams, matchesSchema } from '@relayprobe/contracts';
@@ -22,21 +23,7 @@ export const PING_INTERVAL_MS = 30_000;
 export interface ProbeEventsOptions {
   manager: ProbeManager;
   store: ProbeStore;
-  /** Origins allowed besides the request's own host (RELAYPROBE_PUBLIC_URL's origin). */
-  allowedOrigins: string[];
   pingIntervalMs?: number;
-}
-
-/** Same-origin, a configured public origin, or no Origin at all (not a browser). */
-function originAllowed(request: FastifyRequest, allowed: readonly string[]): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (fastify, options) => {
@@ -48,7 +35,6 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     schema: { params: ProbeIdParams, querystring: EventsQuery, hide: true },
     config: { rateLimit: { max: 120, timeWindow: 60_000 } },
     preValidation: async (request, reply) => {
-      if (!originAllowed(request, options.allowedOrigins)) return sendError(reply, 403, 'invalid-request', 'This page may not open the live stream (Origin not allowed).');
       const { id } = request.params as { id: string };
       if (!RESULT_ID.test(id) || !options.store.getProbe(id)) return sendError(reply, 404, 'not-found');
     },
@@ -103,7 +89,14 @@ export const probeEventsRoute: FastifyPluginAsync<ProbeEventsOptions> = async (f
     });
     socket.on('error', () => socket.terminate());
 
-    watching = options.manager.watch(id, after, viewer);
+    try {
+      watching = options.manager.watch(id, after, viewer);
+    } catch (error) {
+      // A damaged stored event, say: this stream cannot go on, and says so with "internal error".
+      request.log.error({ err: error, probe: id }, 'cannot replay the stored events');
+      socket.close(1011, 'this stored result cannot be read');
+      return;
+    }
     if (!watching) socket.close(1008, 'not found');
   });
 };

@@ -21,7 +21,8 @@ const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 429
 
 export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const guard = tokenGuard(options.authToken);
+  const startGuard = tokenGuard(options.authToken, 'start probes');
+  const listGuard = tokenGuard(options.authToken, 'list the stored results');
   const summary = (row: StoredProbe): ProbeSummary => ({
     id: row.id, url: options.linkTo(row.id), target: row.target, port: row.request.port, suite: row.request.suite, status: row.status,
     ...(row.verdict ? { verdict: row.verdict } : {}), createdAt: row.createdAt, ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
@@ -30,7 +31,7 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
   app.post('/api/v1/probes', {
     schema: { summary: 'Start a probe', body: CreateProbeBody, response: { 201: CreateProbeResponse, ...errors } },
     config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: 60_000 } },
-    preHandler: guard,
+    preHandler: startGuard,
   }, async (request, reply) => {
     const outcome = await options.manager.start(request.body);
     if (!outcome.ok) return sendError(reply, outcome.status, outcome.code, outcome.message, outcome.field);
@@ -53,7 +54,7 @@ export const probeRoutes: FastifyPluginAsync<ProbeRoutesOptions> = async (fastif
 
   app.get('/api/v1/probes', {
     schema: { summary: 'Recent results, newest first', querystring: ProbeListQuery, response: { 200: ProbeList, 400: ApiError, 401: ApiError } },
-    preHandler: guard,
+    preHandler: listGuard,
   }, async (request, reply) => {
     const { before } = request.query;
     let page;

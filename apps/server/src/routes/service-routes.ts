@@ -15,13 +15,15 @@ export interface ServiceRoutesOptions {
 export const serviceRoutes: FastifyPluginAsync<ServiceRoutesOptions> = async (app, options) => {
   app.get('/api/v1/health', { schema: { summary: 'Liveness and load', response: { 200: Health } } }, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
+    const problem = options.manager.storageProblem;
     return {
-      status: 'ok' as const, version: RELAYPROBE_VERSION, uptimeSeconds: Math.floor((Date.now() - options.startedAt) / 1000),
+      status: problem === undefined ? ('ok' as const) : ('degraded' as const), ...(problem !== undefined ? { reason: problem } : {}),
+      version: RELAYPROBE_VERSION, uptimeSeconds: Math.floor((Date.now() - options.startedAt) / 1000),
       running: options.manager.runningCount, queued: options.manager.queuedCount,
     };
   });
 
-  app.get('/metrics', { schema: { hide: true }, preHandler: tokenGuard(options.authToken) }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, preHandler: tokenGuard(options.authToken, 'read the metrics') }, async (_request, reply) => {
     reply.header('cache-control', 'no-store').type(options.metrics.contentType);
     return options.metrics.render();
   });

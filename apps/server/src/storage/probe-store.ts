@@ -16,7 +16,7 @@
 // (create, append, finish), probe-reads.ts (one probe, its events, the listing) and
 // probe-recovery.ts (after a crash, integrity, backups). This file opens and closes the
 // connection and is the one API the service uses.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ProbeEvent, ProbeRequest, ProbeStatus, ResultDocument, VerdictCode } from '@relayprobe/contracts';
@@ -25,6 +25,10 @@ import { applyMigrations, readSchemaVersion } from './migrations.js';
 import { ProbeWrites } from './probe-writes.js';
 import { ProbeReads } from './probe-reads.js';
 import { ProbeRecovery } from './probe-recovery.js';
+import type { DamagedRowError } from './storage-errors.js';
+
+/** SQLite's largest max_page_count (https://sqlite.org/pragma.html#pragma_max_page_count). */
+const MAX_PAGE_COUNT = 4294967294;
 
 /** Name of the database file inside the data directory. */
 export const DATABASE_FILE_NAME = 'relayprobe.sqlite';
@@ -61,6 +65,8 @@ export interface EventBatch {
 export interface ProbeStoreOptions {
   /** FULL (default) survives power loss; NORMAL may lose the last commits (SECURITY.md §5). */
   synchronous?: SynchronousMode;
+  /** Told of each damaged row the listing skips (default: nothing); reads of that probe throw DamagedRowError. */
+  onDamagedRow?: (error: DamagedRowError) => void;
 }
 
 /** The final state of a probe, written by finishProbe. */
@@ -81,12 +87,16 @@ export class ProbeStore {
   readonly #writes: ProbeWrites;
   readonly #reads: ProbeReads;
   readonly #recovery: ProbeRecovery;
+  /** The database file as opened (device and inode), to tell when it is deleted or replaced. */
+  readonly #file: { dev: number; ino: number };
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, options: ProbeStoreOptions) {
     this.#db = db;
     this.path = path;
+    const { dev, ino } = statSync(path);
+    this.#file = { dev, ino };
     this.#writes = new ProbeWrites(db);
-    this.#reads = new ProbeReads(db);
+    this.#reads = new ProbeReads(db, options.onDamagedRow ?? (() => {}));
     this.#recovery = new ProbeRecovery(db);
   }
 
@@ -97,7 +107,7 @@ export class ProbeStore {
     const db = openDatabase(path, options.synchronous ?? 'FULL');
     try {
       applyMigrations(db, path);
-      return new ProbeStore(db, path);
+      return new ProbeStore(db, path, options);
     } catch (error) {
       db.close();
       throw error;
@@ -134,17 +144,17 @@ export class ProbeStore {
     this.#writes.finishProbe(id, final);
   }
 
-  /** The probe without its events, or undefined when there is no such id. */
+  /** The probe without its events, or undefined when there is no such id. Throws DamagedRowError. */
   getProbe(id: string): StoredProbe | undefined {
     return this.#reads.getProbe(id);
   }
 
-  /** Events with seq > afterSeq (default 0: all), in seq order; [] for an unknown id. */
+  /** Events with seq > afterSeq (default 0: all), in seq order; [] for an unknown id. Throws DamagedRowError. */
   getEvents(id: string, afterSeq = 0): ProbeEvent[] {
     return this.#reads.getEvents(id, afterSeq);
   }
 
-  /** One page of probes, newest first; `next` is the cursor of the following page, absent on the last. Throws InvalidCursorError. */
+  /** One page of probes, newest first, damaged rows skipped; `next` is the cursor of the following page, absent on the last. Throws InvalidCursorError. */
   listProbes(query: { limit: number; before?: string }): { items: StoredProbe[]; next?: string } {
     return this.#reads.listProbes(query);
   }
@@ -162,6 +172,31 @@ export class ProbeStore {
   /** Write a consistent copy to path with VACUUM INTO (never copy a live WAL database's files). Fails if path exists. */
   backupTo(path: string): void {
     this.#recovery.backupTo(path);
+  }
+
+  /**
+   * Whether the database file is still the one this store opened: undefined when it is, else what
+   * happened to it. SQLite keeps writing to a deleted file (the open descriptor keeps it alive), so
+   * without this check a deleted data directory goes unnoticed until a restart loses everything.
+   */
+  fileProblem(): string | undefined {
+    let now;
+    try {
+      now = statSync(this.path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? `${this.path} was deleted` : `${this.path} cannot be checked (${code ?? String(error)})`;
+    }
+    return now.dev === this.#file.dev && now.ino === this.#file.ino ? undefined : `${this.path} was replaced by another file`;
+  }
+
+  /**
+   * Cap the database at its current size, or lift the cap (SQLite's max_page_count): a write that
+   * needs a new page then fails as on a full disk ("database or disk is full", SQLITE_FULL).
+   * Tests use it to fill up the real database.
+   */
+  capSize(capped: boolean): void {
+    this.#db.pragma(`max_page_count = ${capped ? Number(this.#db.pragma('page_count', { simple: true })) : MAX_PAGE_COUNT}`);
   }
 
   /** The connection's settings as SQLite reports them. */

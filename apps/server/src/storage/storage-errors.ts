@@ -25,3 +25,19 @@ export class SchemaTooNewError extends Error {
     );
   }
 }
+
+/**
+ * A stored row whose JSON does not parse or has the wrong shape (a disk error, a hand edit, a
+ * restore gone wrong): that one result cannot be shown; the rest of the store is fine.
+ */
+export class DamagedRowError extends Error {
+  override readonly name = 'DamagedRowError';
+  constructor(
+    readonly probeId: string,
+    /** What is damaged: "request", "result", "status" or "event N". */
+    readonly part: string,
+    detail: string,
+  ) {
+    super(`The stored result ${probeId} is damaged: its ${part} ${detail}. Restore it from a backup, or delete the row.`);
+  }
+}

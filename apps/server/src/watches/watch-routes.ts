@@ -27,7 +27,7 @@ const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 429
 export const watchRoutes: FastifyPluginAsync<WatchRoutesOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { watches } = options;
-  const preHandler = tokenGuard(options.authToken);
+  const preHandler = tokenGuard(options.authToken, 'manage watches');
   const limited = { rateLimit: { max: options.rateLimitPerMinute, timeWindow: 60_000 } };
   const tags = ['watches'];
 

@@ -49,6 +49,8 @@ export interface SpawnOptions {
   nodeArgs?: readonly string[];
   /** Open an IPC channel (`child.send`, 'message'), for a preloaded module that answers the parent. */
   ipc?: boolean;
+  /** Run as this user and group (needs root): to see what an unprivileged service user meets. */
+  user?: { uid: number; gid: number };
 }
 
 /** One spawned server process, started or not. */
@@ -85,6 +87,7 @@ export function spawnServer(env: Record<string, string>, options: SpawnOptions =
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    ...(options.user ?? {}),
   });
   live.add(child);
   let out = '';
