@@ -60,9 +60,7 @@ function measure(peer: PeerModule, policies: PoliciesModule, scenario: Scenario)
     `engine suite CPU (${scenario.label}): ${cpuMsPerSuite.toFixed(3)} ms per standard suite ` +
       `(user+system, ${RUNS} runs, scripted peer included; ${vectors} vectors, ${connections} connection${connections === 1 ? '' : 's'})`,
   );
-  console.log(
-    `engine suite wall (${scenario.label}): p50 ${quantile(wall, 0.5).toFixed(3)} ms, p95 ${quantile(wall, 0.95).toFixed(3)} ms per standard suite`,
-  );
+  console.log(`engine suite wall (${scenario.label}): p50 ${quantile(wall, 0.5).toFixed(3)} ms, p95 ${quantile(wall, 0.95).toFixed(3)} ms per standard suite`);
 }
 
 /** Measure CPU and wall time per standard suite against the scripted peer; prints one line per figure. */

@@ -44,7 +44,11 @@ function countRoundTrips(sessions: SessionRecord[]): Pick<SuiteFigures, 'vectorR
   let allRoundTrips = 0;
   for (const session of sessions) {
     for (const chunk of session.rawReceived) {
-      const verbs = chunk.toString('latin1').split('\r\n').filter((line) => line !== '').map(verbOf);
+      const verbs = chunk
+        .toString('latin1')
+        .split('\r\n')
+        .filter((line) => line !== '')
+        .map(verbOf);
       allRoundTrips += 1;
       if (verbs.length > 0 && verbs.every((verb) => VECTOR_VERBS.has(verb))) vectorRoundTrips += 1;
     }
@@ -57,8 +61,15 @@ async function runSuite(pipelining: boolean): Promise<SuiteFigures> {
   try {
     const start = performance.now();
     const outcome = await runProbe({
-      target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns,
-      tls: 'none', suite: 'standard', helo: 'bench.relayprobe.test', timeoutSeconds: 5,
+      target: '127.0.0.1',
+      port: server.port,
+      allowedPorts: 'any',
+      allowPrivate: true,
+      resolver: noDns,
+      tls: 'none',
+      suite: 'standard',
+      helo: 'bench.relayprobe.test',
+      timeoutSeconds: 5,
     });
     const wallMs = performance.now() - start;
     if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
@@ -86,16 +97,14 @@ async function measure(pipelining: boolean): Promise<void> {
   const vectors = median(runs.map((r) => r.vectors));
   const connections = median(runs.map((r) => r.connections));
   console.log(
-    `probe round trips (${label}): ${perVector.toFixed(2)} per vector (${target}; ${vectors} vectors, ` +
-      `${median(runs.map((r) => r.vectorRoundTrips))} vector write batches, median of ${REPEATS})`,
+    `probe round trips (${label}): ${perVector.toFixed(2)} per vector (${target}; ${vectors} vectors, ` + `${median(runs.map((r) => r.vectorRoundTrips))} vector write batches, median of ${REPEATS})`,
   );
   console.log(
     `probe round trips (${label}): ${median(runs.map((r) => r.allRoundTrips))} client write batches per standard suite ` +
       `(EHLO and QUIT included) + ${connections} connect-and-greeting over ${connections} connection${connections === 1 ? '' : 's'}`,
   );
   console.log(
-    `probe wall time (${label}): ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms per standard suite ` +
-      `(server delays each reply batch ${LATENCY_MS} ms, loopback, median of ${REPEATS})`,
+    `probe wall time (${label}): ${median(runs.map((r) => r.wallMs)).toFixed(0)} ms per standard suite ` + `(server delays each reply batch ${LATENCY_MS} ms, loopback, median of ${REPEATS})`,
   );
 }
 

@@ -124,7 +124,11 @@ async function waitIdle(base: string): Promise<void> {
 async function warmUp(server: BenchServer): Promise<void> {
   const targets = await startMany(WARM_UP_PROBES, () => startProfile('postfix-closed'));
   try {
-    const ids = await postAll(server.base, targets.map((t) => t.port), 'quick');
+    const ids = await postAll(
+      server.base,
+      targets.map((t) => t.port),
+      'quick',
+    );
     await waitIdle(server.base);
     await requireClosed(server.base, ids);
   } finally {
@@ -151,7 +155,11 @@ async function loadPhase(server: BenchServer, idle: IdleReference, targets: Serv
   watcher.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
   let ids: string[];
   try {
-    ids = await postAll(server.base, targets.map((t) => t.port), 'quick');
+    ids = await postAll(
+      server.base,
+      targets.map((t) => t.port),
+      'quick',
+    );
   } finally {
     posting = false;
   }
@@ -166,13 +174,21 @@ async function loadPhase(server: BenchServer, idle: IdleReference, targets: Serv
   const durations = summaries.map((s) => Date.parse(s.finishedAt ?? '') - Date.parse(s.createdAt));
 
   const n = ids.length;
-  console.log(`service load: ${n} quick-suite probes against ${n} targets delaying each reply batch ${LOAD_TARGET_DELAY_MS} ms; peak ${peakRunning} running at once (health polled every ${HEALTH_POLL_MS} ms)`);
+  console.log(
+    `service load: ${n} quick-suite probes against ${n} targets delaying each reply batch ${LOAD_TARGET_DELAY_MS} ms; peak ${peakRunning} running at once (health polled every ${HEALTH_POLL_MS} ms)`,
+  );
   console.log(`service peak RSS: ${memory.peakRssMb.toFixed(0)} MB (server process VmHWM; target < 300 MB; ${before.rssMb.toFixed(0)} MB before the load, ${memory.rssMb.toFixed(0)} MB after)`);
-  console.log(`service event-loop delay: p99 ${loop.p99Ms.toFixed(1)} ms (target < 50 ms; p50 ${loop.p50Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms, ${loop.samples} samples at 10 ms resolution)`);
-  console.log(`service event-loop delay of an idle Node process on this machine meanwhile: p99 ${idleLoop.p99Ms.toFixed(1)} ms (max ${idleLoop.maxMs.toFixed(0)} ms; what the machine adds by itself, for reference)`);
+  console.log(
+    `service event-loop delay: p99 ${loop.p99Ms.toFixed(1)} ms (target < 50 ms; p50 ${loop.p50Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(0)} ms, ${loop.samples} samples at 10 ms resolution)`,
+  );
+  console.log(
+    `service event-loop delay of an idle Node process on this machine meanwhile: p99 ${idleLoop.p99Ms.toFixed(1)} ms (max ${idleLoop.maxMs.toFixed(0)} ms; what the machine adds by itself, for reference)`,
+  );
   console.log(`service throughput: ${(n / (totalMs / 1000)).toFixed(0)} probes/s (${n} probes, first POST to last probe finished)`);
   console.log(`service total time: ${(totalMs / 1000).toFixed(1)} s (the ${n} POSTs took ${(postedMs / 1000).toFixed(1)} s, ${POST_CONCURRENCY} in flight)`);
-  console.log(`service server CPU: ${((cpuSeconds * 1000) / n).toFixed(1)} ms per probe (${cpuSeconds.toFixed(1)} s user + system over ${(totalMs / 1000).toFixed(1)} s; the server's event loop is one thread)`);
+  console.log(
+    `service server CPU: ${((cpuSeconds * 1000) / n).toFixed(1)} ms per probe (${cpuSeconds.toFixed(1)} s user + system over ${(totalMs / 1000).toFixed(1)} s; the server's event loop is one thread)`,
+  );
   console.log(`service probe duration under load: p50 ${(percentile(durations, 50) / 1000).toFixed(2)} s, p95 ${(percentile(durations, 95) / 1000).toFixed(2)} s (row committed to final commit)`);
 }
 

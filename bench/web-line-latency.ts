@@ -71,7 +71,9 @@ function eventTimings(result: ResultDocument, page: PageRecord) {
   let notStreamed = 0;
   let notShown = 0;
   for (const event of result.events) {
-    const lines = formatEvent(event).map(strip).filter((l) => l.length > 0);
+    const lines = formatEvent(event)
+      .map(strip)
+      .filter((l) => l.length > 0);
     if (lines.length === 0) continue;
     let last = -1;
     for (const line of lines) {
@@ -154,11 +156,9 @@ export async function measureLineLatency(): Promise<void> {
     if (result.verdict?.code !== 'closed') throw new Error(`expected verdict closed, got ${String(result.verdict?.code)}`);
     // Let the page render what the last messages carried.
     const lastLine = strip(formatEvent(result.events.at(-1) as ProbeEvent).at(-1) ?? '');
-    await page.waitForFunction(
-      (line) => ((globalThis as unknown as InPage).document.querySelector('[role="log"]')?.textContent ?? '').replace(/\s+/g, '').includes(line),
-      lastLine,
-      { timeout: 10_000 },
-    );
+    await page.waitForFunction((line) => ((globalThis as unknown as InPage).document.querySelector('[role="log"]')?.textContent ?? '').replace(/\s+/g, '').includes(line), lastLine, {
+      timeout: 10_000,
+    });
 
     const record = await page.evaluate(() => (globalThis as unknown as InPage).__relayprobeBench);
     const { timings, notStreamed, notShown } = eventTimings(result, record);
@@ -171,7 +171,12 @@ export async function measureLineLatency(): Promise<void> {
       `web transcript latency: thorough suite, ${LATENCY_MS} ms server delay; ${result.events.length} events, ${timings.length} measured ` +
         `(${notStreamed} loaded before the page's WebSocket opened, ${notShown} never shown in the log)`,
     );
-    console.log(`  WebSocket message -> line in the DOM:      ${figures(timings.map((t) => t.dom), 2)}`);
+    console.log(
+      `  WebSocket message -> line in the DOM:      ${figures(
+        timings.map((t) => t.dom),
+        2,
+      )}`,
+    );
     console.log(`  WebSocket message -> frame that paints it: ${figures(frames, 2)}`);
     console.log(`  reply written by the server -> page has it (${wire.length} replies, 1 ms clock): ${figures(wire, 0)}  (DESIGN.md target: p95 <= 10 ms)`);
   } finally {

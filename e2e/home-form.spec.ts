@@ -12,12 +12,20 @@ async function choices(page: Page, label: string): Promise<Record<string, string
   const select = (await labelled.count()) === 1 && (await labelled.evaluate((el) => el.tagName === 'SELECT'));
   const options = select
     ? labelled.locator('option')
-    : page.getByRole('radiogroup', { name: label, exact: true }).or(page.getByRole('group', { name: label, exact: true })).locator('input[type="radio"]');
+    : page
+        .getByRole('radiogroup', { name: label, exact: true })
+        .or(page.getByRole('group', { name: label, exact: true }))
+        .locator('input[type="radio"]');
   return options.evaluateAll((elements) =>
     Object.fromEntries(
       elements.map((el) => {
         const input = el as HTMLInputElement | HTMLOptionElement;
-        const text = input instanceof HTMLOptionElement ? input.text : Array.from((input as HTMLInputElement).labels ?? []).map((l) => l.textContent).join(' ');
+        const text =
+          input instanceof HTMLOptionElement
+            ? input.text
+            : Array.from((input as HTMLInputElement).labels ?? [])
+                .map((l) => l.textContent)
+                .join(' ');
         return [input.value, text.replace(/\s+/g, ' ').trim()];
       }),
     ),
@@ -30,7 +38,12 @@ test('the form: Mail server, Port (25, 465, 587 or any), Suite, TLS, test messag
   const port = page.getByLabel('Port', { exact: true });
   await expect(port).toHaveValue('25');
   for (const offered of ['465', '587']) {
-    await expect(page.locator(`option[value="${offered}"]`).or(page.locator('option', { hasText: new RegExp(`^\\s*${offered}\\b`) })).first()).toBeAttached();
+    await expect(
+      page
+        .locator(`option[value="${offered}"]`)
+        .or(page.locator('option', { hasText: new RegExp(`^\\s*${offered}\\b`) }))
+        .first(),
+    ).toBeAttached();
   }
   // Free entry: any port can be typed.
   await setLabelledControl(page, 'Port', '2525');
@@ -53,7 +66,7 @@ test('the form: Mail server, Port (25, 465, 587 or any), Suite, TLS, test messag
   await expect(page.getByRole('button', { name: 'Test', exact: true })).toBeVisible();
 });
 
-test('a server refusal is shown in the server\'s words', async ({ page, request }) => {
+test("a server refusal is shown in the server's words", async ({ page, request }) => {
   // Port 25 is outside RELAYPROBE_PORTS of the test server (1024-65535): 403 port-not-allowed.
   const refusal = await request.post('/api/v1/probes', { data: { target: '127.0.0.1', port: 25 } });
   expect(refusal.status()).toBe(403);

@@ -3,16 +3,7 @@
 import { REASON_CODES, VERDICT_LABELS, OUTCOME_WORDS, explainEnhancedStatus, forPage, resultPageTitle } from '@relayprobe/contracts';
 import { expect, test } from './support/fixtures.js';
 import { startProbeFromForm } from './support/probe-form.js';
-import {
-  evidenceRow,
-  evidenceTable,
-  expectStatus,
-  expectTranscriptOf,
-  finishedResult,
-  transcriptLog,
-  transcriptText,
-  verdictStatus,
-} from './support/result-page.js';
+import { evidenceRow, evidenceTable, expectStatus, expectTranscriptOf, finishedResult, transcriptLog, transcriptText, verdictStatus } from './support/result-page.js';
 import { outcomeStyle } from './support/colours.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -5,14 +5,17 @@ import type { Locator } from '@playwright/test';
 /** Computed colours of an element and its descendants, as one string (to compare two cells). */
 export function outcomeStyle(row: Locator): Promise<string> {
   // The last cell is the Outcome column.
-  return row.locator('td, th').last().evaluate((cell) =>
-    [cell, ...Array.from(cell.querySelectorAll('*'))]
-      .map((el) => {
-        const s = getComputedStyle(el);
-        return `${s.color}|${s.backgroundColor}|${s.borderLeftColor}`;
-      })
-      .join(';'),
-  );
+  return row
+    .locator('td, th')
+    .last()
+    .evaluate((cell) =>
+      [cell, ...Array.from(cell.querySelectorAll('*'))]
+        .map((el) => {
+          const s = getComputedStyle(el);
+          return `${s.color}|${s.backgroundColor}|${s.borderLeftColor}`;
+        })
+        .join(';'),
+    );
 }
 
 /** An sRGB colour as 0-255 channels. */

@@ -1,16 +1,7 @@
 // The `test` every spec uses: Playwright's, plus fake mail servers started in the test process
 // on 127.0.0.1 port 0 (@relayprobe/testkit) and closed when the test ends, pass or fail.
 import { test as base } from '@playwright/test';
-import {
-  closedPort,
-  startHostile,
-  startProfile,
-  type HostileName,
-  type HostileOptions,
-  type ProfileName,
-  type ProfileOptions,
-  type ServerHandle,
-} from '@relayprobe/testkit';
+import { closedPort, startHostile, startProfile, type HostileName, type HostileOptions, type ProfileName, type ProfileOptions, type ServerHandle } from '@relayprobe/testkit';
 
 /** Starts fake mail servers for one test; each is closed after the test. */
 export interface Targets {

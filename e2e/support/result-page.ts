@@ -77,7 +77,10 @@ const withoutSpace = (text: string) => text.replace(/\s+/g, '');
  */
 export function expectTranscriptOf(pageText: string, result: ResultDocument): void {
   const page = withoutSpace(pageText);
-  const lines = formatTranscript(result.events).split('\n').map(withoutSpace).filter((l) => l.length > 0);
+  const lines = formatTranscript(result.events)
+    .split('\n')
+    .map(withoutSpace)
+    .filter((l) => l.length > 0);
   let from = 0;
   for (const line of lines) {
     const at = page.indexOf(line, from);

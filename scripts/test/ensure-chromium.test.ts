@@ -19,8 +19,7 @@ function scratch(): { dir: string; chromium: string; calls: () => string[]; clea
   const stub = join(dir, 'apt-get');
   writeFileSync(
     stub,
-    `#!/usr/bin/env bash\necho "DEBIAN_FRONTEND=\${DEBIAN_FRONTEND:-} $*" >> "${log}"\n` +
-      `if [[ " $* " == *" install "* ]]; then printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}"; fi\n`,
+    `#!/usr/bin/env bash\necho "DEBIAN_FRONTEND=\${DEBIAN_FRONTEND:-} $*" >> "${log}"\n` + `if [[ " $* " == *" install "* ]]; then printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}"; fi\n`,
   );
   chmodSync(stub, 0o755);
   return {

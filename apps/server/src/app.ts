@@ -108,7 +108,17 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
   const linkTo = (id: string) => `${publicBase ?? ''}/r/${id}`;
   const metrics = new Metrics();
   deps.storeOpened?.(store);
-  const manager = new ProbeManager({ store, config, metrics, log: app.log, resolver: deps.resolver, trustedCa: deps.trustedCa, linkTo, resultLimits: deps.resultLimits, storageRetryMs: deps.storageRetryMs });
+  const manager = new ProbeManager({
+    store,
+    config,
+    metrics,
+    log: app.log,
+    resolver: deps.resolver,
+    trustedCa: deps.trustedCa,
+    linkTo,
+    resultLimits: deps.resultLimits,
+    storageRetryMs: deps.storageRetryMs,
+  });
   metrics.readLoadFrom(manager);
   const https = publicBase?.startsWith('https:') === true;
 
@@ -117,9 +127,17 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", PAGE_STYLE_HASH], imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"], fontSrc: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"],
-        frameAncestors: ["'none'"], ...(https ? { upgradeInsecureRequests: [] } : {}),
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", PAGE_STYLE_HASH],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
     hsts: https ? { maxAge: 15_552_000 } : false,
@@ -129,8 +147,7 @@ export async function buildApp(config: ServerConfig, deps: AppDependencies = {})
     global: false,
     // A request without an IP (app.injectWS) must not fail the limiter (STACK.md pitfall 3).
     keyGenerator: (request) => request.ip ?? 'unknown',
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429, code: 'rate-limited' }),
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429, code: 'rate-limited' }),
   });
   // Shutdown (issue 12, item 6), before the WebSocket plugin's own preClose so that live viewers
   // still get `done`: refuse new probes (a POST still resolving DNS gets 503 at once), give running

@@ -3,9 +3,9 @@
 // docs/self-hosting.md lists the same variables; a test keeps the two in step.
 import { isIP } from 'node:net';
 import { parseIpAddress, validateDomain, validateHeloName } from '@relayprobe/contracts';
-import { createAddressPolicy, defaultHeloName, isDnsServer } from '@relayprobe/probe';
+import { defaultHeloName } from '@relayprobe/probe';
 import { parseAlertFrom, parseAlertSmtpUrl } from './watches/watch-config.js';
-import { comparableHost } from './http/host-check.js';
+import { allowedHosts, cidrList, dnsServers, integer, no, ok, portList, trustProxy, type Parsed } from './config-values.js';
 
 export interface ServerConfig {
   host: string;
@@ -38,10 +38,6 @@ export interface ServerConfig {
   alertFrom: string | undefined;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const no = (message: string): Parsed<never> => ({ ok: false, message });
-
 interface Variable<K extends keyof ServerConfig> {
   name: string;
   key: K;
@@ -53,77 +49,27 @@ interface Variable<K extends keyof ServerConfig> {
   parse(text: string): Parsed<ServerConfig[K]>;
 }
 
-const list = (text: string) => text.split(/[\s,]+/).filter((s) => s.length > 0);
-
-function integer(min: number, max: number) {
-  return (text: string): Parsed<number> => {
-    if (!/^\d+$/.test(text)) return no(`must be a whole number between ${min} and ${max}`);
-    const n = Number(text);
-    return n >= min && n <= max ? ok(n) : no(`must be between ${min} and ${max}`);
-  };
-}
-
-function cidrList(text: string): Parsed<string[]> {
-  const cidrs = list(text);
-  const policy = createAddressPolicy({ allowPrivate: false, allowCidrs: cidrs });
-  return policy.ok ? ok(cidrs) : no(policy.message);
-}
-
-function portList(text: string): Parsed<number[]> {
-  const ports = new Set<number>();
-  for (const item of list(text)) {
-    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
-    const from = Number(m?.[1]);
-    const to = Number(m?.[2] ?? m?.[1]);
-    if (!m || from < 1 || to > 65535 || from > to) return no(`"${item}" is not a port or a range like 2525-2530 (ports 1-65535)`);
-    if (to - from > 65535) return no(`"${item}" is too wide`);
-    for (let p = from; p <= to; p++) ports.add(p);
-  }
-  return ports.size > 0 ? ok([...ports].sort((a, b) => a - b)) : no('must list at least one port');
-}
-
-function dnsServers(text: string): Parsed<string[]> {
-  const items = list(text);
-  const wrong = items.find((item) => !isDnsServer(item));
-  if (wrong !== undefined) return no(`"${wrong}" is not an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53)`);
-  return items.length > 0 ? ok(items) : no('must list at least one DNS server');
-}
-
-/** RELAYPROBE_ALLOWED_HOSTS: host names or IP addresses (IPv6 in brackets or bare), no ports, no wildcards. */
-function allowedHosts(text: string): Parsed<string[]> {
-  const hosts: string[] = [];
-  for (const item of list(text)) {
-    if (item.includes('*')) return no(`"${item}": list the names themselves; a wildcard would turn the DNS-rebinding check off`);
-    const bare = isIP(item) === 6 ? `[${item}]` : item;
-    const host = comparableHost(bare);
-    if (host === undefined || /:\d+$/.test(bare.replace(/^\[.*\]/, ''))) return no(`"${item}" is not a host name or an IP address without a port (relayprobe.example.com, 192.0.2.7, [2001:db8::7])`);
-    hosts.push(host);
-  }
-  return ok(hosts);
-}
-
-const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-function trustProxy(text: string): Parsed<string[] | false> {
-  const items = list(text);
-  if (items.length === 0 || text.trim() === 'false') return ok(false);
-  for (const item of items) {
-    if (item === 'true' || item === '*') return no('trusting every client would let anyone forge X-Forwarded-For; list your proxy addresses or CIDRs (or loopback)');
-    if (PROXY_KEYWORDS.has(item)) continue;
-    const [address, bits] = item.split('/');
-    if (!address || isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return no(`"${item}" is not an IP address, a CIDR, or one of loopback, linklocal, uniquelocal`);
-    if (bits !== undefined && Number(bits) < 8) return no(`"${item}" trusts a huge part of the internet, so anyone could forge X-Forwarded-For; list your proxies' addresses`);
-  }
-  return ok(items);
-}
-
 export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
-  { name: 'RELAYPROBE_HOST', key: 'host', defaultText: '127.0.0.1', description: 'Address to listen on; 0.0.0.0 or :: to listen on every interface (put a reverse proxy in front).',
-    parse: (t) => (isIP(t) !== 0 || t === 'localhost' ? ok(t) : no('must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)')) },
+  {
+    name: 'RELAYPROBE_HOST',
+    key: 'host',
+    defaultText: '127.0.0.1',
+    description: 'Address to listen on; 0.0.0.0 or :: to listen on every interface (put a reverse proxy in front).',
+    parse: (t) => (isIP(t) !== 0 || t === 'localhost' ? ok(t) : no('must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)')),
+  },
   { name: 'RELAYPROBE_PORT', key: 'port', defaultText: '3025', description: 'HTTP port (0 picks a free one).', parse: integer(0, 65535) },
-  { name: 'RELAYPROBE_DATA_DIR', key: 'dataDir', defaultText: './data', description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
-    parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')) },
-  { name: 'RELAYPROBE_PUBLIC_URL', key: 'publicUrl', defaultText: undefined, description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute, and the service answers to its host and accepts that Origin.',
+  {
+    name: 'RELAYPROBE_DATA_DIR',
+    key: 'dataDir',
+    defaultText: './data',
+    description: 'Directory of the SQLite database (relayprobe.sqlite), created when missing.',
+    parse: (t) => (t.trim().length > 0 && !/[\0\r\n]/.test(t) ? ok(t) : no('must be a directory path')),
+  },
+  {
+    name: 'RELAYPROBE_PUBLIC_URL',
+    key: 'publicUrl',
+    defaultText: undefined,
+    description: 'The origin people use, e.g. https://relayprobe.example.com (no sub-path): share links become absolute, and the service answers to its host and accepts that Origin.',
     parse: (t) => {
       try {
         const url = new URL(t);
@@ -134,43 +80,151 @@ export const VARIABLES: readonly Variable<keyof ServerConfig>[] = [
       } catch {
         return no('must be an absolute URL such as https://relayprobe.example.com');
       }
-    } },
-  { name: 'RELAYPROBE_ALLOWED_HOSTS', key: 'allowedHosts', defaultText: '(none)', description: 'More names (or addresses) the service is reached by, comma-separated, besides RELAYPROBE_PUBLIC_URL\'s host, the listen address and localhost; a request for any other Host is refused (421), so that a rebound DNS name cannot reach it.',
-    parse: allowedHosts },
-  { name: 'RELAYPROBE_HELO_NAME', key: 'heloName', defaultText: '(this machine\'s name if fully qualified, else relayprobe.invalid)', description: 'Name sent in EHLO/HELO; use the server\'s real, resolvable host name.',
-    parse: (t) => { const p = validateHeloName(t); return p ? no(p) : ok(t); } },
-  { name: 'RELAYPROBE_TEST_DOMAIN', key: 'testDomain', defaultText: 'example.com', description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
-    parse: (t) => { const p = validateDomain(t.toLowerCase()); return p ? no(p) : ok(t.toLowerCase()); } },
-  { name: 'RELAYPROBE_SOURCE_ADDRESS', key: 'sourceAddress', defaultText: undefined, description: 'Local address probes connect from.',
-    parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')) },
-  { name: 'RELAYPROBE_DNS_SERVERS', key: 'dnsServers', defaultText: '(the system\'s)', description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.', parse: dnsServers },
-  { name: 'RELAYPROBE_ALLOW_TARGETS', key: 'allowTargets', defaultText: '(empty)', description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses (all of 169.254.0.0/16 among them) stay refused.', parse: cidrList },
+    },
+  },
+  {
+    name: 'RELAYPROBE_ALLOWED_HOSTS',
+    key: 'allowedHosts',
+    defaultText: '(none)',
+    description:
+      "More names (or addresses) the service is reached by, comma-separated, besides RELAYPROBE_PUBLIC_URL's host, the listen address and localhost; a request for any other Host is refused (421), so that a rebound DNS name cannot reach it.",
+    parse: allowedHosts,
+  },
+  {
+    name: 'RELAYPROBE_HELO_NAME',
+    key: 'heloName',
+    defaultText: "(this machine's name if fully qualified, else relayprobe.invalid)",
+    description: "Name sent in EHLO/HELO; use the server's real, resolvable host name.",
+    parse: (t) => {
+      const p = validateHeloName(t);
+      return p ? no(p) : ok(t);
+    },
+  },
+  {
+    name: 'RELAYPROBE_TEST_DOMAIN',
+    key: 'testDomain',
+    defaultText: 'example.com',
+    description: 'External domain of the relay recipients: a real, mail-accepting domain of yours that the tested servers do not host.',
+    parse: (t) => {
+      const p = validateDomain(t.toLowerCase());
+      return p ? no(p) : ok(t.toLowerCase());
+    },
+  },
+  {
+    name: 'RELAYPROBE_SOURCE_ADDRESS',
+    key: 'sourceAddress',
+    defaultText: undefined,
+    description: 'Local address probes connect from.',
+    parse: (t) => (parseIpAddress(t) ? ok(t) : no('must be an IPv4 or IPv6 address of this machine')),
+  },
+  {
+    name: 'RELAYPROBE_DNS_SERVERS',
+    key: 'dnsServers',
+    defaultText: "(the system's)",
+    description: 'DNS servers probes ask instead of the system\'s, comma-separated ("IP" or "IP:PORT"); private addresses then get reverse lookups too.',
+    parse: dnsServers,
+  },
+  {
+    name: 'RELAYPROBE_ALLOW_TARGETS',
+    key: 'allowTargets',
+    defaultText: '(empty)',
+    description: 'CIDRs exempt from the private-address block, e.g. 10.0.0.0/8 for internal relays. Cloud metadata addresses (all of 169.254.0.0/16 among them) stay refused.',
+    parse: cidrList,
+  },
   { name: 'RELAYPROBE_PORTS', key: 'ports', defaultText: '25,465,587', description: 'Target ports visitors may test; ranges allowed (2525-2530).', parse: portList },
-  { name: 'RELAYPROBE_AUTH_TOKEN', key: 'authToken', defaultText: undefined, secret: true, description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
-    parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')) },
-  { name: 'RELAYPROBE_TRUST_PROXY', key: 'trustProxy', defaultText: '(off)', description: 'Addresses or CIDRs of your reverse proxies (or loopback); only their X-Forwarded-For is believed.', parse: trustProxy },
+  {
+    name: 'RELAYPROBE_AUTH_TOKEN',
+    key: 'authToken',
+    defaultText: undefined,
+    secret: true,
+    description: 'When set, starting a probe (and listing results, and /metrics) needs "Authorization: Bearer <token>"; reading a result by its link does not.',
+    parse: (t) => (t.length >= 16 && /^[\x21-\x7e]+$/.test(t) ? ok(t) : no('must be at least 16 printable characters without spaces')),
+  },
+  {
+    name: 'RELAYPROBE_TRUST_PROXY',
+    key: 'trustProxy',
+    defaultText: '(off)',
+    description: 'Addresses or CIDRs of your reverse proxies (or loopback); only their X-Forwarded-For is believed.',
+    parse: trustProxy,
+  },
   { name: 'RELAYPROBE_MAX_CONCURRENT', key: 'maxConcurrent', defaultText: '20', description: 'Probes running at once; more wait in the queue.', parse: integer(1, 5000) },
   { name: 'RELAYPROBE_MAX_QUEUE', key: 'maxQueue', defaultText: '100', description: 'Probes that may wait; beyond that, new ones are refused (503).', parse: integer(0, 100000) },
   { name: 'RELAYPROBE_RATE_LIMIT', key: 'rateLimitPerMinute', defaultText: '10', description: 'Probes one client may start per minute.', parse: integer(1, 100000) },
-  { name: 'RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT', key: 'maxConnectionsPerClient', defaultText: '100', description: 'HTTP and WebSocket connections one client (IP address; IPv6: its /64) may hold open at once; more are answered 429 and closed. Connections from RELAYPROBE_TRUST_PROXY are not counted.', parse: integer(1, 100000) },
+  {
+    name: 'RELAYPROBE_MAX_CONNECTIONS_PER_CLIENT',
+    key: 'maxConnectionsPerClient',
+    defaultText: '100',
+    description:
+      'HTTP and WebSocket connections one client (IP address; IPv6: its /64) may hold open at once; more are answered 429 and closed. Connections from RELAYPROBE_TRUST_PROXY are not counted.',
+    parse: integer(1, 100000),
+  },
   { name: 'RELAYPROBE_TARGET_HOURLY_LIMIT', key: 'targetHourlyLimit', defaultText: '6', description: 'Probes of one mail server per hour (one at a time).', parse: integer(1, 100000) },
   { name: 'RELAYPROBE_TIMEOUT', key: 'timeoutSeconds', defaultText: '30', description: 'Seconds to wait for each SMTP reply.', parse: integer(1, 600) },
-  { name: 'RELAYPROBE_GREYLIST_WAIT', key: 'greylistWaitSeconds', defaultText: '360', description: 'Longest wait, in seconds, for a greylisting server before its deferred tests are retried once; 0 turns the retry off.', parse: integer(0, 3600) },
-  { name: 'RELAYPROBE_OLD_RESULT_DAYS', key: 'oldResultDays', defaultText: '30', description: 'A result page older than this many days says how old it is and offers "Run again" first; 0 never does.', parse: integer(0, 36500) },
-  { name: 'RELAYPROBE_SHUTDOWN_GRACE', key: 'shutdownGraceSeconds', defaultText: '20', description: 'On SIGTERM, seconds running probes get to finish before they are stopped and marked interrupted.', parse: integer(0, 3600) },
-  { name: 'RELAYPROBE_LOG_LEVEL', key: 'logLevel', defaultText: 'info', description: 'fatal, error, warn, info, debug, trace or silent.',
-    parse: (t) => (['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent')) },
+  {
+    name: 'RELAYPROBE_GREYLIST_WAIT',
+    key: 'greylistWaitSeconds',
+    defaultText: '360',
+    description: 'Longest wait, in seconds, for a greylisting server before its deferred tests are retried once; 0 turns the retry off.',
+    parse: integer(0, 3600),
+  },
+  {
+    name: 'RELAYPROBE_OLD_RESULT_DAYS',
+    key: 'oldResultDays',
+    defaultText: '30',
+    description: 'A result page older than this many days says how old it is and offers "Run again" first; 0 never does.',
+    parse: integer(0, 36500),
+  },
+  {
+    name: 'RELAYPROBE_SHUTDOWN_GRACE',
+    key: 'shutdownGraceSeconds',
+    defaultText: '20',
+    description: 'On SIGTERM, seconds running probes get to finish before they are stopped and marked interrupted.',
+    parse: integer(0, 3600),
+  },
+  {
+    name: 'RELAYPROBE_LOG_LEVEL',
+    key: 'logLevel',
+    defaultText: 'info',
+    description: 'fatal, error, warn, info, debug, trace or silent.',
+    parse: (t) =>
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(t) ? ok(t as ServerConfig['logLevel']) : no('must be one of fatal, error, warn, info, debug, trace, silent'),
+  },
   { name: 'RELAYPROBE_WATCH_MIN_INTERVAL', key: 'watchMinIntervalMinutes', defaultText: '15', description: 'Shortest interval, in minutes, a watch may have.', parse: integer(1, 44640) },
-  { name: 'RELAYPROBE_ALLOW_WEBHOOKS', key: 'allowWebhooks', defaultText: '(empty)', description: 'CIDRs where alert webhooks may go although they are private or loopback (the probes\' address policy applies to webhook URLs).', parse: cidrList },
-  { name: 'RELAYPROBE_ALERT_SMTP_URL', key: 'alertSmtpUrl', defaultText: undefined, secret: true, description: 'SMTP server that sends e-mail alerts: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS).', parse: parseAlertSmtpUrl },
+  {
+    name: 'RELAYPROBE_ALLOW_WEBHOOKS',
+    key: 'allowWebhooks',
+    defaultText: '(empty)',
+    description: "CIDRs where alert webhooks may go although they are private or loopback (the probes' address policy applies to webhook URLs).",
+    parse: cidrList,
+  },
+  {
+    name: 'RELAYPROBE_ALERT_SMTP_URL',
+    key: 'alertSmtpUrl',
+    defaultText: undefined,
+    secret: true,
+    description: 'SMTP server that sends e-mail alerts: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://... (implicit TLS).',
+    parse: parseAlertSmtpUrl,
+  },
   { name: 'RELAYPROBE_ALERT_FROM', key: 'alertFrom', defaultText: '(relayprobe@ the HELO name)', description: 'Sender address of e-mail alerts.', parse: parseAlertFrom },
 ];
 
 // Defaults are the documented ones (defaultText), parsed like any value, so the docs, the table
 // and the running server cannot disagree. Variables whose default is "off" or computed start here.
-const UNSET_DEFAULTS: Pick<ServerConfig, 'publicUrl' | 'allowedHosts' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy' | 'allowWebhooks' | 'alertSmtpUrl' | 'alertFrom'> = {
-  publicUrl: undefined, allowedHosts: [], heloName: defaultHeloName(), sourceAddress: undefined, dnsServers: [], allowTargets: [], authToken: undefined, trustProxy: false,
-  allowWebhooks: [], alertSmtpUrl: undefined, alertFrom: undefined,
+const UNSET_DEFAULTS: Pick<
+  ServerConfig,
+  'publicUrl' | 'allowedHosts' | 'heloName' | 'sourceAddress' | 'dnsServers' | 'allowTargets' | 'authToken' | 'trustProxy' | 'allowWebhooks' | 'alertSmtpUrl' | 'alertFrom'
+> = {
+  publicUrl: undefined,
+  allowedHosts: [],
+  heloName: defaultHeloName(),
+  sourceAddress: undefined,
+  dnsServers: [],
+  allowTargets: [],
+  authToken: undefined,
+  trustProxy: false,
+  allowWebhooks: [],
+  alertSmtpUrl: undefined,
+  alertFrom: undefined,
 };
 
 function defaults(): ServerConfig {

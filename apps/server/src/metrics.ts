@@ -45,8 +45,22 @@ export class Metrics {
     this.finished = new Counter({ name: 'relayprobe_probes_finished_total', help: 'Probes finished, by verdict (or interrupted).', labelNames: ['verdict'] as const, registers });
     this.duration = new Histogram({ name: 'relayprobe_probe_duration_seconds', help: 'Wall time of finished probes.', buckets: BUCKETS, registers });
     const load = () => this.load;
-    new Gauge({ name: 'relayprobe_probes_running', help: 'Probes running now.', registers, collect() { this.set(load().runningCount); } });
-    new Gauge({ name: 'relayprobe_probe_queue_length', help: 'Probes waiting to run.', registers, collect() { this.set(load().queuedCount); } });
+    new Gauge({
+      name: 'relayprobe_probes_running',
+      help: 'Probes running now.',
+      registers,
+      collect() {
+        this.set(load().runningCount);
+      },
+    });
+    new Gauge({
+      name: 'relayprobe_probe_queue_length',
+      help: 'Probes waiting to run.',
+      registers,
+      collect() {
+        this.set(load().queuedCount);
+      },
+    });
     this.registry = Registry.merge([own, processRegistry()]);
   }
 

@@ -18,7 +18,11 @@ const target = async (name: ProfileName, options: Parameters<typeof startProfile
   return t;
 };
 
-for (const [profile, verdict] of [['open-relay', 'open'], ['postfix-closed', 'closed'], ['greylisting', 'inconclusive']] as const) {
+for (const [profile, verdict] of [
+  ['open-relay', 'open'],
+  ['postfix-closed', 'closed'],
+  ['greylisting', 'inconclusive'],
+] as const) {
   test(`${profile}: POST → 201, then GET gives "${verdict}"`, async () => {
     const created = await postProbe(server.base, { target: '127.0.0.1', port: (await target(profile)).port, suite: 'quick' });
     assert.equal(created.status, 201);
@@ -50,9 +54,17 @@ test('viewers from the start, mid-probe and resuming with ?after= see the same c
   assert.equal(full.messages.at(-1)?.type, 'done');
   assert.deepEqual(events(joined), events(full));
   const seqs = events(full).map((e) => e.seq);
-  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'no gaps, no duplicates');
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    'no gaps, no duplicates',
+  );
   const resumed = await collectEvents(server.wsBase, id, { after: 10 });
   assert.deepEqual(events(resumed), events(full).slice(10));
   const doc = await waitForResult(server.base, id);
-  assert.deepEqual(events(full).map((e) => e.event), doc.events, 'the stream carries the stored events');
+  assert.deepEqual(
+    events(full).map((e) => e.event),
+    doc.events,
+    'the stream carries the stored events',
+  );
 });

@@ -7,7 +7,18 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { closedPort, startProfile, startTrapListener, type ProfileName, type ServerHandle } from '@relayprobe/testkit';
 import {
-  ApiError, CreateProbeBody, Health, ProbeList, RELAYPROBE_VERSION, ResultDocument, SUITES, VERDICT_LABELS, schemaErrors, durationText, utcDayText, type EventMessage,
+  ApiError,
+  CreateProbeBody,
+  Health,
+  ProbeList,
+  RELAYPROBE_VERSION,
+  ResultDocument,
+  SUITES,
+  VERDICT_LABELS,
+  schemaErrors,
+  durationText,
+  utcDayText,
+  type EventMessage,
 } from '@relayprobe/contracts';
 import { collectEvents, postProbe, startTestServer, waitForResult, type TestServer } from './helpers/server-under-test.js';
 import { fetchJson, metaContent, metricValue, pageTitle, refusedUpgrade } from './helpers/api-reading.js';
@@ -52,15 +63,27 @@ test('GET /api/v1/probes: newest first, paged by limit and next/before, summarie
   assert.equal(first.status, 200);
   assert.equal(first.headers.get('cache-control'), 'no-store');
   assert.deepEqual(schemaErrors(ProbeList, first.body), []);
-  assert.deepEqual(first.body.items.map((i: { id: string }) => i.id), newestFirst.slice(0, 2));
+  assert.deepEqual(
+    first.body.items.map((i: { id: string }) => i.id),
+    newestFirst.slice(0, 2),
+  );
   assert.equal(typeof first.body.next, 'string');
   const second = await fetchJson(`${s.base}/api/v1/probes?limit=2&before=${encodeURIComponent(first.body.next)}`);
-  assert.deepEqual(second.body.items.map((i: { id: string }) => i.id), newestFirst.slice(2));
+  assert.deepEqual(
+    second.body.items.map((i: { id: string }) => i.id),
+    newestFirst.slice(2),
+  );
   assert.equal(second.body.next, undefined, 'the last page has no next cursor');
 
   const all = await fetchJson(`${s.base}/api/v1/probes`);
-  assert.deepEqual(all.body.items.map((i: { id: string }) => i.id), newestFirst);
-  assert.deepEqual(all.body.items.map((i: { verdict?: { code: string } }) => i.verdict?.code), ['open', 'unreachable', 'closed']);
+  assert.deepEqual(
+    all.body.items.map((i: { id: string }) => i.id),
+    newestFirst,
+  );
+  assert.deepEqual(
+    all.body.items.map((i: { verdict?: { code: string } }) => i.verdict?.code),
+    ['open', 'unreachable', 'closed'],
+  );
   for (const item of all.body.items) {
     assert.equal(item.verdict.label, VERDICT_LABELS[item.verdict.code as keyof typeof VERDICT_LABELS]);
     assert.equal(item.url, `/r/${item.id}`);
@@ -98,14 +121,20 @@ test('GET /api/v1/probes/:id while running: status running, no-store, the events
   assert.deepEqual(schemaErrors(ResultDocument, running.body), []);
   assert.equal(running.body.verdict, undefined);
   const seqs = running.body.events.map((e: { seq: number }) => e.seq);
-  assert.deepEqual(seqs, seqs.map((_: number, i: number) => i + 1));
+  assert.deepEqual(
+    seqs,
+    seqs.map((_: number, i: number) => i + 1),
+  );
 
   const streamed = await stream;
   const final = await waitForResult(main.base, id);
   assert.equal(final.status, 'complete');
   assert.deepEqual(final.events.slice(0, running.body.events.length), running.body.events, 'what was read while running stays as it was');
   assert.ok(final.events.length > running.body.events.length);
-  assert.deepEqual(events(streamed.messages).map((m) => m.event), final.events);
+  assert.deepEqual(
+    events(streamed.messages).map((m) => m.event),
+    final.events,
+  );
   assert.deepEqual(streamed.messages.at(-1), { type: 'done', status: 'complete', verdict: { code: 'closed', label: 'Not an open relay' } });
   assert.equal(final.verdict?.code, 'closed');
 });
@@ -127,17 +156,37 @@ interface BadBody {
 const BAD_BODIES: BadBody[] = [
   { name: 'an unknown field', body: (port) => ({ target: '127.0.0.1', port, colour: 'blue' }), status: [400], code: 'invalid-request', field: 'colour', says: /colour/ },
   { name: 'port as letters', body: () => ({ target: '127.0.0.1', port: 'abc' }), status: [400], code: 'invalid-request', field: 'port', says: /integer/ },
-  { name: 'port as hexadecimal text (no lax number parsing)', body: (port) => ({ target: '127.0.0.1', port: `0x${port.toString(16)}` }), status: [400], code: 'invalid-request', field: 'port', says: /integer/ },
+  {
+    name: 'port as hexadecimal text (no lax number parsing)',
+    body: (port) => ({ target: '127.0.0.1', port: `0x${port.toString(16)}` }),
+    status: [400],
+    code: 'invalid-request',
+    field: 'port',
+    says: /integer/,
+  },
   { name: 'target as an array', body: (port) => ({ target: ['127.0.0.1'], port }), status: [400], code: 'invalid-request', field: 'target', says: /string/ },
   { name: 'target as an object', body: (port) => ({ target: {}, port }), status: [400], code: 'invalid-request', field: 'target', says: /string/ },
   { name: 'sendMessage as text', body: (port) => ({ target: '127.0.0.1', port, sendMessage: 'yes' }), status: [400], code: 'invalid-request', field: 'sendMessage', says: /boolean/ },
-  { name: 'sendMessage as a number (the delivery stage is opt-in, never coerced)', body: (port) => ({ target: '127.0.0.1', port, sendMessage: 1 }), status: [400], code: 'invalid-request', field: 'sendMessage', says: /boolean/ },
+  {
+    name: 'sendMessage as a number (the delivery stage is opt-in, never coerced)',
+    body: (port) => ({ target: '127.0.0.1', port, sendMessage: 1 }),
+    status: [400],
+    code: 'invalid-request',
+    field: 'sendMessage',
+    says: /boolean/,
+  },
   { name: 'no target', body: (port) => ({ port }), status: [400], code: 'invalid-request', field: 'target', says: /target/ },
   { name: 'port 0', body: () => ({ target: '127.0.0.1', port: 0 }), status: [400], code: 'invalid-request', field: 'port', says: /\b1\b/ },
   { name: 'port 65536', body: () => ({ target: '127.0.0.1', port: 65536 }), status: [400], code: 'invalid-request', field: 'port', says: /65535/ },
   { name: "suite 'huge'", body: (port) => ({ target: '127.0.0.1', port, suite: 'huge' }), status: [400], code: 'invalid-request', field: 'suite', says: new RegExp(SUITES.join('.*')) },
   { name: 'a text/plain body', raw: (port) => ({ type: 'text/plain', text: JSON.stringify({ target: '127.0.0.1', port }) }), status: [415, 400], code: 'invalid-request', says: /application\/json/ },
-  { name: 'a form body', raw: (port) => ({ type: 'application/x-www-form-urlencoded', text: `target=127.0.0.1&port=${port}` }), status: [415, 400], code: 'invalid-request', says: /application\/json/ },
+  {
+    name: 'a form body',
+    raw: (port) => ({ type: 'application/x-www-form-urlencoded', text: `target=127.0.0.1&port=${port}` }),
+    status: [415, 400],
+    code: 'invalid-request',
+    says: /application\/json/,
+  },
   { name: 'broken JSON', raw: () => ({ type: 'application/json', text: '{"target":' }), status: [400], code: 'invalid-request', says: /JSON/ },
   { name: 'a body over 16 KiB', body: (port) => ({ target: '127.0.0.1', port, pad: 'x'.repeat(17 * 1024) }), status: [413], code: 'invalid-request', says: /too large|16 KiB|16384/i },
   { name: "target '0x7f.1' (inet_aton would read 127.0.0.1)", body: (port) => ({ target: '0x7f.1', port }), status: [400], code: 'invalid-target', field: 'target', says: /0x7f\.1/ },
@@ -258,7 +307,11 @@ test('GET /metrics: counters, the duration histogram and the running gauge move 
   assert.ok((metricValue(done, 'relayprobe_probe_duration_seconds_sum') ?? 0) > 0);
   const buckets = [...done.matchAll(/^relayprobe_probe_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => Number(m[2]));
   assert.ok(buckets.length >= 2, 'histogram buckets are exposed');
-  assert.deepEqual(buckets, [...buckets].sort((a, b) => a - b), 'buckets are cumulative');
+  assert.deepEqual(
+    buckets,
+    [...buckets].sort((a, b) => a - b),
+    'buckets are cumulative',
+  );
 });
 
 test('GET /api/v1/openapi.json: OpenAPI 3 with the probe routes and the CreateProbeBody schema', async () => {
@@ -402,6 +455,9 @@ test('RELAYPROBE_AUTH_TOKEN: starting, listing and /metrics need the bearer toke
   assert.deepEqual(streamed.messages.at(-1), { type: 'done', status: 'complete', verdict: { code: 'closed', label: 'Not an open relay' } });
   assert.equal((await fetch(`${s.base}/r/${id}`)).status, 200);
   const list = await fetchJson(`${s.base}/api/v1/probes`, { headers: authorized });
-  assert.deepEqual(list.body.items.map((i: { id: string }) => i.id), [id]);
+  assert.deepEqual(
+    list.body.items.map((i: { id: string }) => i.id),
+    [id],
+  );
   assert.equal((await fetch(`${s.base}/metrics`, { headers: authorized })).status, 200);
 });

@@ -75,7 +75,11 @@ async function tryPost(base: string, target: ServerHandle, suite: Acknowledged['
 function checkOutcome(label: string, status: string, events: readonly ProbeEvent[], verdict: { code: string } | undefined): FirstSeen {
   assert.ok(status === 'complete' || status === 'interrupted', `${label} is ${status} after a restart`);
   const seqs = events.map((e) => e.seq);
-  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${label}: event seqs gap-free from 1`);
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    `${label}: event seqs gap-free from 1`,
+  );
   if (status === 'complete') {
     const last = events.at(-1);
     if (last?.type !== 'verdict') assert.fail(`${label}: a complete probe's events end in its verdict, not ${last?.type}`);
@@ -124,7 +128,10 @@ test(`kill -9 during probes, ${ROUNDS} rounds: every acknowledged probe survives
       return id;
     };
     const firstWave = await Promise.all(order.slice(0, FIRST_WAVE).map(post));
-    assert.ok(firstWave.every((id) => id !== undefined), `round ${round}: a running server acknowledged the first wave`);
+    assert.ok(
+      firstWave.every((id) => id !== undefined),
+      `round ${round}: a running server acknowledged the first wave`,
+    );
 
     // The kill lands at a random moment; the second wave's POSTs go out during the wait, so some
     // are answered just before it, some are cut by it.
@@ -150,7 +157,11 @@ test(`kill -9 during probes, ${ROUNDS} rounds: every acknowledged probe survives
   const last = await startServerProcess(serverEnv);
   await checkThroughApiOnce(last.base, previousRound);
   const listed = await listAllProbes(last.base);
-  for (const id of acknowledged.keys()) assert.ok(listed.some((item) => item.id === id), `probe ${id} is in the list`);
+  for (const id of acknowledged.keys())
+    assert.ok(
+      listed.some((item) => item.id === id),
+      `probe ${id} is in the list`,
+    );
   const stillRunning = listed.filter((item) => item.status === 'running');
   assert.deepEqual(stillRunning, [], 'after a restart no probe, acknowledged or not, is left running');
   assert.equal(await last.stop(), 0, `clean shutdown: ${last.output()}`);

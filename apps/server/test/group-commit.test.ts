@@ -11,7 +11,10 @@ const settle = (commit: GroupCommit<number>, item: number) => new Promise<unknow
 
 test('writes added in the same turn go in one writeAll, after which every caller hears', async () => {
   const calls: number[][] = [];
-  const commit = new GroupCommit<number>((items) => calls.push(items), () => assert.fail('no single writes'));
+  const commit = new GroupCommit<number>(
+    (items) => calls.push(items),
+    () => assert.fail('no single writes'),
+  );
   const results = await Promise.all([settle(commit, 1), settle(commit, 2), settle(commit, 3)]);
   assert.deepEqual(calls, [[1, 2, 3]]);
   assert.deepEqual(results, ['ok', 'ok', 'ok']);
@@ -49,12 +52,20 @@ test('createProbes and finishProbes are all-or-nothing on a real SQLite file', (
     assert.equal(store.getProbe('c'.repeat(22)), undefined);
 
     const final = (s: number) => ({ status: 'complete' as const, finishedAt: isoAt(s), events: sampleEvents(1, 3) });
-    store.finishProbes([{ id: 'a'.repeat(22), final: final(10) }, { id: 'b'.repeat(22), final: final(11) }]);
+    store.finishProbes([
+      { id: 'a'.repeat(22), final: final(10) },
+      { id: 'b'.repeat(22), final: final(11) },
+    ]);
     assert.equal(store.getProbe('a'.repeat(22))?.status, 'complete');
     assert.equal(store.getEvents('b'.repeat(22)).length, 3);
     // Finishing an already finished probe in a batch leaves the other one running.
     store.createProbe(row('d'.repeat(22), 12));
-    assert.throws(() => store.finishProbes([{ id: 'd'.repeat(22), final: final(13) }, { id: 'a'.repeat(22), final: final(14) }]));
+    assert.throws(() =>
+      store.finishProbes([
+        { id: 'd'.repeat(22), final: final(13) },
+        { id: 'a'.repeat(22), final: final(14) },
+      ]),
+    );
     assert.equal(store.getProbe('d'.repeat(22))?.status, 'running');
     assert.equal(store.getEvents('d'.repeat(22)).length, 0);
     assert.equal(store.integrityCheck(), 'ok');

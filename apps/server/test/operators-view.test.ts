@@ -60,7 +60,11 @@ const RELAYPROBE_FAMILIES: [name: string, type: string, help: string][] = [
   ['relayprobe_probes_running', 'gauge', 'Probes running now.'],
   ['relayprobe_probe_queue_length', 'gauge', 'Probes waiting to run.'],
 ];
-const WATCH_FAMILIES = [['relayprobe_watch_verdict', 'gauge'], ['relayprobe_watch_last_run_timestamp_seconds', 'gauge'], ['relayprobe_watch_certificate_days_left', 'gauge']];
+const WATCH_FAMILIES = [
+  ['relayprobe_watch_verdict', 'gauge'],
+  ['relayprobe_watch_last_run_timestamp_seconds', 'gauge'],
+  ['relayprobe_watch_certificate_days_left', 'gauge'],
+];
 const BUCKETS = ['1', '2', '5', '10', '20', '30', '60', '120', '300', '600', '+Inf'];
 
 test('/metrics: default process and event-loop metrics beside the relayprobe series, whose values follow the probes; one registry per app', async () => {
@@ -76,7 +80,13 @@ test('/metrics: default process and event-loop metrics beside the relayprobe ser
   assert.equal(metricValue(idle, 'relayprobe_probes_started_total'), 0);
   assert.equal(metricValue(idle, 'relayprobe_probe_duration_seconds_count'), 0);
   assert.ok(!/^relayprobe_probes_finished_total\{/m.test(idle), 'no verdict series before a probe finished');
-  for (const [name, type] of [['process_cpu_user_seconds_total', 'counter'], ['process_resident_memory_bytes', 'gauge'], ['nodejs_eventloop_lag_seconds', 'gauge'], ['nodejs_eventloop_lag_p99_seconds', 'gauge'], ['nodejs_heap_size_used_bytes', 'gauge']] as const) {
+  for (const [name, type] of [
+    ['process_cpu_user_seconds_total', 'counter'],
+    ['process_resident_memory_bytes', 'gauge'],
+    ['nodejs_eventloop_lag_seconds', 'gauge'],
+    ['nodejs_eventloop_lag_p99_seconds', 'gauge'],
+    ['nodejs_heap_size_used_bytes', 'gauge'],
+  ] as const) {
     assert.match(idle, new RegExp(`^# TYPE ${name} ${type}$`, 'm'), name);
     const value = metricValue(idle, name);
     assert.ok(value !== undefined && Number.isFinite(value) && value >= 0, `${name} = ${value}`);
@@ -98,7 +108,11 @@ test('/metrics: default process and event-loop metrics beside the relayprobe ser
   assert.equal(metricValue(done, 'relayprobe_probes_finished_total{verdict="open"}'), 1);
   assert.equal(metricValue(done, 'relayprobe_probes_running'), 0);
   assert.equal(metricValue(done, 'relayprobe_probe_queue_length'), 0);
-  assert.deepEqual(BUCKETS.map((le) => metricValue(done, `relayprobe_probe_duration_seconds_bucket{le="${le}"}`) !== undefined), BUCKETS.map(() => true), 'the same buckets');
+  assert.deepEqual(
+    BUCKETS.map((le) => metricValue(done, `relayprobe_probe_duration_seconds_bucket{le="${le}"}`) !== undefined),
+    BUCKETS.map(() => true),
+    'the same buckets',
+  );
   assert.equal(metricValue(done, 'relayprobe_probe_duration_seconds_bucket{le="+Inf"}'), 2);
   assert.equal(metricValue(done, 'relayprobe_probe_duration_seconds_count'), 2);
   // The histogram and the finish lines measure the same span (acceptance to final commit).
@@ -120,25 +134,64 @@ test('logs: one line when a probe is accepted and one when it finishes, with its
 
   const [start, ...moreStarts] = linesOf(lines(), 'probe started', id);
   assert.equal(moreStarts.length, 0);
-  assert.deepEqual({ ...start, time: 0, pid: 0, hostname: '' }, {
-    level: 30, time: 0, pid: 0, hostname: '', msg: 'probe started', probe: id, target: '127.0.0.1', port: closed.port, suite: 'quick', queued: false,
-  });
+  assert.deepEqual(
+    { ...start, time: 0, pid: 0, hostname: '' },
+    {
+      level: 30,
+      time: 0,
+      pid: 0,
+      hostname: '',
+      msg: 'probe started',
+      probe: id,
+      target: '127.0.0.1',
+      port: closed.port,
+      suite: 'quick',
+      queued: false,
+    },
+  );
   const [finish, ...moreFinishes] = linesOf(lines(), 'probe finished', id);
   assert.equal(moreFinishes.length, 0);
   const durationMs = finish?.durationMs;
   assert.ok(Number.isInteger(durationMs) && (durationMs as number) >= (doc.durationMs ?? 0) - 1, `logged ${durationMs} ms, the probe ran ${doc.durationMs} ms`);
-  assert.deepEqual({ ...finish, time: 0, pid: 0, hostname: '', durationMs: 0 }, {
-    level: 30, time: 0, pid: 0, hostname: '', msg: 'probe finished', probe: id, target: '127.0.0.1', port: closed.port, suite: 'quick',
-    status: 'complete', verdict: 'closed', durationMs: 0,
-  });
+  assert.deepEqual(
+    { ...finish, time: 0, pid: 0, hostname: '', durationMs: 0 },
+    {
+      level: 30,
+      time: 0,
+      pid: 0,
+      hostname: '',
+      msg: 'probe finished',
+      probe: id,
+      target: '127.0.0.1',
+      port: closed.port,
+      suite: 'quick',
+      status: 'complete',
+      verdict: 'closed',
+      durationMs: 0,
+    },
+  );
 
   // 127.0.0.1 is loopback: only RELAYPROBE_ALLOW_TARGETS=127.0.0.0/8 (the test servers' setting) lets it through.
   const allowed = linesOf(lines(), 'address allowed only by RELAYPROBE_ALLOW_TARGETS', id);
   assert.equal(allowed.length, 1);
-  assert.deepEqual({ ...allowed[0], time: 0, pid: 0, hostname: '' }, {
-    level: 30, time: 0, pid: 0, hostname: '', msg: 'address allowed only by RELAYPROBE_ALLOW_TARGETS', probe: id, target: '127.0.0.1', port: closed.port, suite: 'quick', addresses: ['127.0.0.1'],
-  });
-  const order = lines().filter((l) => l.probe === id).map((l) => l.msg);
+  assert.deepEqual(
+    { ...allowed[0], time: 0, pid: 0, hostname: '' },
+    {
+      level: 30,
+      time: 0,
+      pid: 0,
+      hostname: '',
+      msg: 'address allowed only by RELAYPROBE_ALLOW_TARGETS',
+      probe: id,
+      target: '127.0.0.1',
+      port: closed.port,
+      suite: 'quick',
+      addresses: ['127.0.0.1'],
+    },
+  );
+  const order = lines()
+    .filter((l) => l.probe === id)
+    .map((l) => l.msg);
   assert.deepEqual(order, ['address allowed only by RELAYPROBE_ALLOW_TARGETS', 'probe started', 'probe finished']);
 });
 

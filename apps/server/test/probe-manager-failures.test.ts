@@ -22,7 +22,17 @@ test('storage failing mid-probe for good: slow retries, no done, and at shutdown
   const { dir, remove } = makeTempDataDir();
   const store = ProbeStore.open(dir);
   const errors: string[] = [];
-  const log = { error: (_o: unknown, msg: string) => errors.push(msg), warn() {}, info() {}, debug() {}, trace() {}, fatal() {}, child() { return log; } } as unknown as FastifyBaseLogger;
+  const log = {
+    error: (_o: unknown, msg: string) => errors.push(msg),
+    warn() {},
+    info() {},
+    debug() {},
+    trace() {},
+    fatal() {},
+    child() {
+      return log;
+    },
+  } as unknown as FastifyBaseLogger;
   const loaded = loadConfig({ ...TEST_ENV, RELAYPROBE_DATA_DIR: dir });
   assert.ok(loaded.ok);
   const manager = new ProbeManager({ store, config: loaded.config, metrics: new Metrics(), log, resolver: noDns, linkTo: (id) => `/r/${id}`, storageRetryMs: 100 });
@@ -45,7 +55,10 @@ test('storage failing mid-probe for good: slow retries, no done, and at shutdown
     store.close(); // every write from now on fails
     const until = Date.now() + 20_000;
     while (!messages.some((m) => m.type === 'event' && m.event.type === 'verdict') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(messages.some((m) => m.type === 'event' && m.event.type === 'verdict'), 'the probe went on to its verdict after storage failed');
+    assert.ok(
+      messages.some((m) => m.type === 'event' && m.event.type === 'verdict'),
+      'the probe went on to its verdict after storage failed',
+    );
     assert.ok(messages.filter((m) => m.type === 'event').length > 30);
     assert.equal(closed, undefined, 'the viewer stays attached while the final state waits');
     assert.ok(!messages.some((m) => m.type === 'done'), 'no done without a final commit');

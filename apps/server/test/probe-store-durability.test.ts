@@ -77,7 +77,10 @@ test('every commit a killed writer reported survives SIGKILL, with no partial ba
         }
         // Start-up recovery: only this round's writer can have left a probe running.
         const interrupted = store.interruptRunning(new Date().toISOString());
-        assert.ok(interrupted.every((id) => id === probeId), `${label}: interrupted ${interrupted.join(', ')}`);
+        assert.ok(
+          interrupted.every((id) => id === probeId),
+          `${label}: interrupted ${interrupted.join(', ')}`,
+        );
         if (reported.has(probeId)) assert.deepEqual(interrupted, [probeId], label);
       } finally {
         store.close();

@@ -63,7 +63,10 @@ test('migrations are applied once and reopening changes nothing', () => {
     const raw = new Database(join(temp.dir, 'relayprobe.sqlite'), { readonly: true });
     const versions = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     raw.close();
-    assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      MIGRATIONS.map((m) => m.version),
+    );
   } finally {
     temp.remove();
   }
@@ -89,7 +92,15 @@ test('lifecycle: create, append in batches, finish, then read it all back', () =
     store.finishProbe('p1', { status: 'complete', finishedAt: isoAt(11), verdict, result: withEvents, events: sampleEvents(13, 3) });
 
     const expected: StoredProbe = {
-      id: 'p1', createdAt: isoAt(10), status: 'complete', target: 'mx.example.org', request, finishedAt: isoAt(11), verdict, result, lastSeq: 15,
+      id: 'p1',
+      createdAt: isoAt(10),
+      status: 'complete',
+      target: 'mx.example.org',
+      request,
+      finishedAt: isoAt(11),
+      verdict,
+      result,
+      lastSeq: 15,
     };
     assert.deepEqual(store.getProbe('p1'), expected);
     assert.deepEqual(store.getEvents('p1'), sampleEvents(1, 15));
@@ -116,7 +127,15 @@ test('getEvents returns only events after afterSeq, ascending', () =>
 test('listing pages newest first with cursors, stable under equal createdAt and new arrivals', () =>
   withStore((store) => {
     // Seconds with ties: three probes at 2 s, two at 3 s.
-    const probes: Array<[string, number]> = [['a', 1], ['d', 2], ['b', 2], ['c', 2], ['e', 3], ['f', 3], ['g', 4]];
+    const probes: Array<[string, number]> = [
+      ['a', 1],
+      ['d', 2],
+      ['b', 2],
+      ['c', 2],
+      ['e', 3],
+      ['f', 3],
+      ['g', 4],
+    ];
     for (const [id, second] of probes) create(store, id, second);
     const expectedOrder = ['g', 'f', 'e', 'd', 'c', 'b', 'a'];
 
@@ -133,7 +152,10 @@ test('listing pages newest first with cursors, stable under equal createdAt and 
     assert.equal(pages, 4, 'pages of 2, 2, 2, 1; the last has no next');
     assert.deepEqual(seen, expectedOrder);
 
-    assert.deepEqual(store.listProbes({ limit: 100 }).items.map((p) => p.id), ['newest', ...expectedOrder]);
+    assert.deepEqual(
+      store.listProbes({ limit: 100 }).items.map((p) => p.id),
+      ['newest', ...expectedOrder],
+    );
     assert.equal(store.listProbes({ limit: 8 }).next, undefined, 'exactly a page full: no next');
   }));
 
@@ -169,7 +191,10 @@ test('at reopen, interruptRunning marks running probes interrupted and keeps the
 
     const reopened = ProbeStore.open(temp.dir);
     assert.deepEqual(reopened.interruptRunning(isoAt(60)), ['older', 'newer']);
-    for (const [id, count] of [['older', 3], ['newer', 5]] as const) {
+    for (const [id, count] of [
+      ['older', 3],
+      ['newer', 5],
+    ] as const) {
       const probe = reopened.getProbe(id);
       assert.equal(probe?.status, 'interrupted');
       assert.equal(probe?.finishedAt, isoAt(60));
@@ -213,7 +238,9 @@ test('finishProbe is one transaction: a failure inside leaves the probe running 
     store.appendEvents('p', sampleEvents(1, 3));
     const before = store.getProbe('p');
     const final = {
-      status: 'complete' as const, finishedAt: isoAt(5), verdict: { code: 'open', label: 'Open relay' } as const,
+      status: 'complete' as const,
+      finishedAt: isoAt(5),
+      verdict: { code: 'open', label: 'Open relay' } as const,
       result: sampleResult('p', request, isoAt(0), isoAt(5)),
     };
     // Seq 5 twice: the failure comes after seq 4 and the state update were already executed.
@@ -289,10 +316,7 @@ test('a database from a newer schema version is refused with a clear message', (
     assert.throws(
       () => ProbeStore.open(temp.dir),
       (error: unknown) =>
-        error instanceof SchemaTooNewError &&
-        error.found === 999 &&
-        error.known === LATEST_SCHEMA_VERSION &&
-        /schema version 999, newer than this relayprobe knows/.test(error.message),
+        error instanceof SchemaTooNewError && error.found === 999 && error.known === LATEST_SCHEMA_VERSION && /schema version 999, newer than this relayprobe knows/.test(error.message),
     );
   } finally {
     temp.remove();

@@ -104,8 +104,14 @@ test('a full probe (thorough suite, STARTTLS, delivery stage, long names) writes
   const doc = await waitForResult(server.base, created.body.id);
   assert.equal(doc.status, 'complete');
   assert.equal(doc.verdict?.code, 'open', 'the probe ran to its end (open relay, message accepted)');
-  assert.ok(recorder.transcripts.some((t) => t.tls), 'a session went through STARTTLS');
-  assert.ok(recorder.transcripts.some((t) => t.messages.length > 0), 'the delivery stage sent DATA');
+  assert.ok(
+    recorder.transcripts.some((t) => t.tls),
+    'a session went through STARTTLS',
+  );
+  assert.ok(
+    recorder.transcripts.some((t) => t.messages.length > 0),
+    'the delivery stage sent DATA',
+  );
 
   const sent: string[] = [];
   let longest = 0;
@@ -120,10 +126,17 @@ test('a full probe (thorough suite, STARTTLS, delivery stage, long names) writes
       longest = Math.max(longest, line.length + 2);
       sent.push(text);
     }
-    assert.deepEqual(lines.map((l) => l.toString('latin1')), session.received, `session ${i}: the recorder's line list agrees`);
+    assert.deepEqual(
+      lines.map((l) => l.toString('latin1')),
+      session.received,
+      `session ${i}: the recorder's line list agrees`,
+    );
   }
   assert.ok(longest > 200, `the long names reached the wire (longest line ${longest} octets)`);
-  assert.ok(sent.some((l) => l.includes(to)), 'the recipient reached the wire as one intact address');
+  assert.ok(
+    sent.some((l) => l.includes(to)),
+    'the recipient reached the wire as one intact address',
+  );
 
   // The transcript is the product: every line on the wire is a command event, in order.
   const commands = doc.events.filter((e): e is Extract<ProbeEvent, { type: 'command' }> => e.type === 'command').map((e) => e.text);

@@ -39,7 +39,10 @@ function assertRateLimited(response: { status: number; body: any }, what: string
 test('RELAYPROBE_RATE_LIMIT=3: the 4th probe within a minute gets 429 rate-limited JSON', async () => {
   const server = await serve({ RELAYPROBE_RATE_LIMIT: '3' });
   const responses = await startProbes(server, () => undefined, 4);
-  assert.deepEqual(responses.map((r) => r.status), [201, 201, 201, 429]);
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    [201, 201, 201, 429],
+  );
   assertRateLimited(responses[3] as { status: number; body: any }, '4th POST');
   const raw = await fetch(`${server.base}/api/v1/probes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await cheapProbe()) });
   assert.equal(raw.status, 429);
@@ -51,20 +54,31 @@ test('RELAYPROBE_RATE_LIMIT=3: the 4th probe within a minute gets 429 rate-limit
 test('a forged X-Forwarded-For (new on every request) changes nothing without RELAYPROBE_TRUST_PROXY', async () => {
   const server = await serve({ RELAYPROBE_RATE_LIMIT: '3', RELAYPROBE_TRUST_PROXY: undefined });
   const responses = await startProbes(server, (i) => `203.0.113.${i + 1}`, 5);
-  assert.deepEqual(responses.map((r) => r.status), [201, 201, 201, 429, 429], 'every request counts against 127.0.0.1');
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    [201, 201, 201, 429, 429],
+    'every request counts against 127.0.0.1',
+  );
   assertRateLimited(responses[3] as { status: number; body: any }, '4th POST with a fresh forged address');
 });
 
 test('X-Forwarded-For from an address that is not the configured proxy is not believed either', async () => {
   const server = await serve({ RELAYPROBE_RATE_LIMIT: '3', RELAYPROBE_TRUST_PROXY: '10.0.0.1' });
   const responses = await startProbes(server, (i) => `203.0.113.${i + 1}`, 4);
-  assert.deepEqual(responses.map((r) => r.status), [201, 201, 201, 429]);
+  assert.deepEqual(
+    responses.map((r) => r.status),
+    [201, 201, 201, 429],
+  );
 });
 
 test('with RELAYPROBE_TRUST_PROXY=127.0.0.1 the forwarded client address is believed: each client gets its own budget', async () => {
   const server = await serve({ RELAYPROBE_RATE_LIMIT: '3', RELAYPROBE_TRUST_PROXY: '127.0.0.1' });
   const first = await startProbes(server, () => '203.0.113.7', 4);
-  assert.deepEqual(first.map((r) => r.status), [201, 201, 201, 429], 'one client behind the proxy hits its limit');
+  assert.deepEqual(
+    first.map((r) => r.status),
+    [201, 201, 201, 429],
+    'one client behind the proxy hits its limit',
+  );
   const other = await startProbes(server, () => '203.0.113.8', 1);
   assert.equal(other[0]?.status, 201, 'another client behind the same proxy has its own budget');
   // A client that prepends a forged hop gets nothing: the proxy appends the real one, and the
@@ -93,7 +107,10 @@ for (const [what, url, json] of NOT_FOUND_ROUTES) {
       else await response.body?.cancel();
     }
     assert.ok(limited, `${what}: ${statuses.length} unknown ids, no 429 (statuses seen: ${[...new Set(statuses)].join(', ')})`);
-    assert.ok(statuses.slice(0, -1).every((s) => s === 404), `${what}: 404 until the limit`);
+    assert.ok(
+      statuses.slice(0, -1).every((s) => s === 404),
+      `${what}: 404 until the limit`,
+    );
     if (json) assert.equal(((await limited.json()) as any).error?.code, 'rate-limited', what);
     else await limited.body?.cancel();
   });

@@ -177,7 +177,7 @@ test('ports outside the default RELAYPROBE_PORTS (25, 465, 587) are refused; no 
     assertRefused(response, 400, 'invalid-request', `port ${JSON.stringify(port)}`);
     assert.equal(response.body.error.field, 'port');
   }
-  const list = await (await fetch(`${server.base}/api/v1/probes`)).json() as { items: unknown[] };
+  const list = (await (await fetch(`${server.base}/api/v1/probes`)).json()) as { items: unknown[] };
   assert.deepEqual(list.items, [], 'no probe row was created, so nothing was dialled');
   assert.equal(trap.connections, 0);
 });

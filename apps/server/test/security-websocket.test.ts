@@ -89,7 +89,10 @@ test('a client frame over 16 KiB closes that socket with 1009; the server and ot
   assert.equal((await bystander.closed).code, 1000, 'the other viewer got its stream to the end');
   assert.equal(bystander.messages.at(-1)?.type, 'done');
   const doc = await waitForResult(server.base, probe.id);
-  assert.deepEqual(events(bystander.messages).map((m) => m.event), doc.events);
+  assert.deepEqual(
+    events(bystander.messages).map((m) => m.event),
+    doc.events,
+  );
 });
 
 test('anything but {"type":"ping"} closes with 1008; a ping keeps the socket open', async () => {
@@ -119,15 +122,17 @@ test('anything but {"type":"ping"} closes with 1008; a ping keeps the socket ope
 async function chattyTarget(gate: Promise<void> = Promise.resolve()): Promise<ServerHandle> {
   const filler = '\x01'.repeat(3990);
   const reply = (code: number, last: string) => `${`${code}-${filler}\r\n`.repeat(4)}${code} ${last}\r\n`;
-  return target(startScriptedServer(async (peer) => {
-    await gate;
-    peer.write('220 mx.relay-test.example ESMTP\r\n');
-    for (let line = await peer.readLine(); line !== null; line = await peer.readLine()) {
-      const verb = line.slice(0, 4).toUpperCase();
-      if (verb === 'QUIT') return void (peer.write('221 2.0.0 Bye\r\n'), peer.end());
-      peer.write(verb === 'RCPT' ? reply(554, '5.7.1 Relay access denied') : verb === 'EHLO' || verb === 'MAIL' || verb === 'RSET' ? reply(250, 'Ok') : '502 5.5.2 Error\r\n');
-    }
-  }));
+  return target(
+    startScriptedServer(async (peer) => {
+      await gate;
+      peer.write('220 mx.relay-test.example ESMTP\r\n');
+      for (let line = await peer.readLine(); line !== null; line = await peer.readLine()) {
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'QUIT') return void (peer.write('221 2.0.0 Bye\r\n'), peer.end());
+        peer.write(verb === 'RCPT' ? reply(554, '5.7.1 Relay access denied') : verb === 'EHLO' || verb === 'MAIL' || verb === 'RSET' ? reply(250, 'Ok') : '502 5.5.2 Error\r\n');
+      }
+    }),
+  );
 }
 
 test('a viewer that never reads is dropped past 1 MiB; the other viewers and the stored probe are complete', async () => {
@@ -148,7 +153,11 @@ test('a viewer that never reads is dropped past 1 MiB; the other viewers and the
   assert.ok(stored > 4 * 1024 * 1024, `the probe produced ${stored} bytes of events, far past the 1 MiB bound`);
   for (const reader of readers) {
     assert.equal(reader.messages.at(-1)?.type, 'done');
-    assert.deepEqual(events(reader.messages).map((m) => m.event), doc.events, 'every event, in order');
+    assert.deepEqual(
+      events(reader.messages).map((m) => m.event),
+      doc.events,
+      'every event, in order',
+    );
   }
 
   stalled.resumeReading();
@@ -168,7 +177,10 @@ test('a viewer joining after a probe of several MiB reads all of it (the replay 
   assert.equal(events(later.messages).length, doc.events.length, `got ${events(later.messages).length} of ${doc.events.length} stored events, then close ${code}`);
   assert.equal(code, 1000);
   assert.equal(later.messages.at(-1)?.type, 'done');
-  assert.deepEqual(events(later.messages).map((m) => m.event), doc.events);
+  assert.deepEqual(
+    events(later.messages).map((m) => m.event),
+    doc.events,
+  );
 });
 
 test('a viewer that never reads a finished result of several MiB is dropped at the byte bound, not at the ping timeout', async () => {

@@ -40,7 +40,12 @@ async function probeAndRender(target: ServerHandle, on: TestServer = server): Pr
 
 /** The text an HTML parser reads from escaped text (the five entities html() writes). */
 const unescapeHtml = (text: string) =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Every tag of the page must be one of ours: no attacker element, no attribute broken open. */
 function assertNoInjectedMarkup(withShell: string): void {
@@ -111,7 +116,10 @@ function markupServer(greeting: string, rcptReply: string): Promise<ServerHandle
 
 const BREAKOUT = `"'><script>alert(1)</script><img src=x onerror=alert(1)> \u001b[2J \u202e &amp;`;
 
-for (const [mode, on] of [['server-rendered page', server], ['web app shell', shellServer]] as const) {
+for (const [mode, on] of [
+  ['server-rendered page', server],
+  ['web app shell', shellServer],
+] as const) {
   test(`${mode}: server text in <title>, description and Open Graph tags is escaped (a 554 greeting becomes the summary)`, async () => {
     const { doc, page } = await probeAndRender(await markupServer(`554 5.7.1 ${BREAKOUT}\r\n`, '503 5.5.1 No\r\n'), on);
     assert.equal(doc.verdict?.code, 'unreachable');
@@ -136,7 +144,10 @@ test('web app shell: the hostile banner does not reach the page as markup', asyn
 
 test('server text in the evidence table is escaped', async () => {
   const { doc, page } = await probeAndRender(await markupServer(`220 ${DEFAULT_HOSTNAME} ESMTP\r\n`, `554 5.7.1 ${BREAKOUT}\r\n`));
-  assert.ok(doc.vectors.some((v) => v.reply?.text.includes(BREAKOUT)), 'the replies reached the evidence');
+  assert.ok(
+    doc.vectors.some((v) => v.reply?.text.includes(BREAKOUT)),
+    'the replies reached the evidence',
+  );
   assertNoInjectedMarkup(page);
   const table = /<tbody>([^]*?)<\/tbody>/.exec(page)?.[1] ?? '';
   assert.ok(table.includes('&quot;&#39;&gt;&lt;script&gt;'), 'the quote, apostrophe and tag are entities in the table');

@@ -17,7 +17,12 @@ const doc = read('docs/self-hosting.md');
 const deployFiles = readdirSync(new URL('deploy/', root)).map((name) => `deploy/${name}`);
 
 /** Cells of a Markdown table row; `\|` inside a cell is not a separator. */
-const cells = (row: string) => row.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+const cells = (row: string) =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 const unquote = (cell: string) => cell.replace(/^`|`$/g, '');
 
 /** The rows of the table whose header starts with "variable". */
@@ -54,7 +59,10 @@ function deployedEnv(unit: string): Record<string, string> {
 }
 
 test('the variable table lists every variable of config.ts, in the same order', () => {
-  assert.deepEqual(variableTable(doc).map((r) => r.name), VARIABLES.map((v) => v.name));
+  assert.deepEqual(
+    variableTable(doc).map((r) => r.name),
+    VARIABLES.map((v) => v.name),
+  );
 });
 
 test('each documented default is the one config.ts uses', () => {
@@ -84,7 +92,7 @@ test('the configuration files shown in the doc are the ones in deploy/', () => {
   assert.equal(fenced('ini'), read('deploy/relayprobe.service'));
 });
 
-test('the example environment file loads, with the unit\'s own settings', () => {
+test("the example environment file loads, with the unit's own settings", () => {
   const env = deployedEnv(read('deploy/relayprobe.service'));
   assert.ok(Object.keys(env).length > 1, 'deploy/relayprobe.env.example sets variables');
   const loaded = loadConfig(env);

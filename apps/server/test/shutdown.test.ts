@@ -58,7 +58,10 @@ function postOnNewConnection(base: string, body: object): Promise<{ status: numb
     const payload = JSON.stringify(body);
     const req = request(`${base}/api/v1/probes`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ refused: error.code ?? error.message }));
     req.end(payload);
@@ -98,7 +101,11 @@ test('SIGTERM during a slow probe: exit 0, the probe stored interrupted with its
     const events = store.getEvents(id);
     assert.ok(events.length >= seen.events.length, 'every event a client saw was kept');
     assert.deepEqual(events.slice(0, seen.events.length), seen.events);
-    assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'no gaps');
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+      'no gaps',
+    );
   });
 
   // The link the client was given still works after a restart on the same data.
@@ -153,6 +160,10 @@ test('a draining server takes no new probe: the POST is refused (connection refu
   assert.deepEqual(await server.exited(EXIT_BOUND_MS), { code: 0, signal: null }, server.stderr());
   assert.equal(other.connections, 0, `the late probe (${outcome}) never connected`);
   readStore(dataDir, (store) => {
-    assert.deepEqual(store.listProbes({ limit: 10 }).items.map((p) => p.id), [created.body.id], 'only the first probe was stored');
+    assert.deepEqual(
+      store.listProbes({ limit: 10 }).items.map((p) => p.id),
+      [created.body.id],
+      'only the first probe was stored',
+    );
   });
 });

@@ -14,8 +14,15 @@ import { documentOf, openRelayTranscript } from './helpers/events.js';
 
 const events = openRelayTranscript().events;
 const session: SessionFacts = {
-  port: 25, attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }], heloFallback: false, extensions: [], pipelining: true,
-  starttlsOffered: false, tls: null, localNames: [], connections: 1,
+  port: 25,
+  attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }],
+  heloFallback: false,
+  extensions: [],
+  pipelining: true,
+  starttlsOffered: false,
+  tls: null,
+  localNames: [],
+  connections: 1,
 };
 /** The same probe as the engine streams it now: the session event just before the verdict. */
 const streamed: ProbeEvent[] = [

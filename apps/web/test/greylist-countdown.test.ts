@@ -57,7 +57,7 @@ test('the timer wakes when the shown second changes, and stops once the wait is 
   assert.equal(secondsLeft(10_000, now + (msUntilNextSecond(10_000, now) ?? 0)), secondsLeft(10_000, now) - 1);
 });
 
-test('the retry time is the document\'s startedAt plus the event\'s ms and waitMs', () => {
+test("the retry time is the document's startedAt plus the event's ms and waitMs", () => {
   const events = greylistedTranscript();
   const wait = events.find((e) => e.type === 'info' && e.code === 'greylist-wait');
   assert.ok(wait);

@@ -31,7 +31,23 @@ const refused: [string, RegExp][] = [
   ['x'.repeat(321), /321 characters/],
 ];
 
-const accepted = ['mail.example.com', 'example.com', 'MX1.Example.COM', '192.0.2.1', '2001:db8::1', '[2001:db8::1]', '[IPv6:2001:db8::1]', '[192.0.2.1]', 'postmaster@example.com', 'a/b@example.com', 'bücher.example', 'xn--bcher-kva.example', '127.0.0.1', ' mail.example.com', 'mail.example.com\t'];
+const accepted = [
+  'mail.example.com',
+  'example.com',
+  'MX1.Example.COM',
+  '192.0.2.1',
+  '2001:db8::1',
+  '[2001:db8::1]',
+  '[IPv6:2001:db8::1]',
+  '[192.0.2.1]',
+  'postmaster@example.com',
+  'a/b@example.com',
+  'bücher.example',
+  'xn--bcher-kva.example',
+  '127.0.0.1',
+  ' mail.example.com',
+  'mail.example.com\t',
+];
 
 test('plainly wrong targets are refused, each with its reason', () => {
   for (const [input, reason] of refused) {
@@ -69,7 +85,11 @@ test('the whole form: the first problem with its field, or the request body', ()
   assert.deepEqual(checkForm({ ...INITIAL_FORM, target: 'mx.example.com', sendMessage: true, to: 'bad address' }), { ok: false, field: 'to', message: recipientProblem('bad address') });
   assert.deepEqual(checkForm({ ...INITIAL_FORM, target: 'mx.example.com' }), { ok: true, body: { target: 'mx.example.com', port: 25, suite: 'standard', tls: 'auto' } });
   assert.deepEqual(checkForm({ ...INITIAL_FORM, target: 'mx.example.com', port: '587', suite: 'quick', tls: 'starttls', sendMessage: true, to: 'me@example.org' }), {
-    ok: true, body: { target: 'mx.example.com', port: 587, suite: 'quick', tls: 'starttls', sendMessage: true, to: 'me@example.org' },
+    ok: true,
+    body: { target: 'mx.example.com', port: 587, suite: 'quick', tls: 'starttls', sendMessage: true, to: 'me@example.org' },
   });
-  assert.deepEqual(checkForm({ ...INITIAL_FORM, target: 'mx.example.com', sendMessage: false, to: 'ignored' }), { ok: true, body: { target: 'mx.example.com', port: 25, suite: 'standard', tls: 'auto' } });
+  assert.deepEqual(checkForm({ ...INITIAL_FORM, target: 'mx.example.com', sendMessage: false, to: 'ignored' }), {
+    ok: true,
+    body: { target: 'mx.example.com', port: 25, suite: 'standard', tls: 'auto' },
+  });
 });

@@ -73,7 +73,10 @@ test('a dropped socket reopens after a backoff, resuming after the last seq, wit
   for (const e of events.slice(5)) t.last().event(e);
   t.scheduler.runDue();
   t.last().done();
-  assert.deepEqual(t.s().result.events.map((e) => e.seq), events.map((e) => e.seq));
+  assert.deepEqual(
+    t.s().result.events.map((e) => e.seq),
+    events.map((e) => e.seq),
+  );
   assert.equal(t.s().result.status, 'complete');
 });
 

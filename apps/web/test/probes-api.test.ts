@@ -77,12 +77,24 @@ test('getResult reads the document; getResultJson gives the same answer as the s
 });
 
 test('listRecent asks for 20 with the token and keeps only the items it can show', async () => {
-  const item = { id: 'a', url: '/r/a', target: 'mx.example.com', port: 25, suite: 'quick', status: 'complete', verdict: { code: 'closed', label: 'Not an open relay' }, createdAt: '2026-01-01T00:00:00Z' };
+  const item = {
+    id: 'a',
+    url: '/r/a',
+    target: 'mx.example.com',
+    port: 25,
+    suite: 'quick',
+    status: 'complete',
+    verdict: { code: 'closed', label: 'Not an open relay' },
+    createdAt: '2026-01-01T00:00:00Z',
+  };
   const unreadable = [{ ...item, port: '25' }, { ...item, status: 'paused' }, { ...item, verdict: { label: 'no code' } }, 'x', null];
   const f = fakeFetch(200, JSON.stringify({ items: [item, ...unreadable, { ...item, id: 'b', status: 'running', verdict: undefined }] }));
   const got = await listRecent('tok', f.fetchFn);
   assert.ok(got.ok);
-  assert.deepEqual(got.value.items.map((i) => i.id), ['a', 'b']);
+  assert.deepEqual(
+    got.value.items.map((i) => i.id),
+    ['a', 'b'],
+  );
   assert.equal(f.sent[0]?.url, '/api/v1/probes?limit=20');
   assert.equal(f.headers().get('authorization'), 'Bearer tok');
   const notAList = await listRecent('', fakeFetch(200, '{"items":"none"}').fetchFn);

@@ -17,13 +17,26 @@ test('event and done messages are read', () => {
   const event = events[3]!;
   assert.deepEqual(parseServerMessage(JSON.stringify({ type: 'event', seq: event.seq, event })), { type: 'event', seq: event.seq, event });
   assert.deepEqual(parseServerMessage('{"type":"done","status":"complete","verdict":{"code":"open","label":"Open relay"}}'), {
-    type: 'done', status: 'complete', verdict: { code: 'open', label: 'Open relay' },
+    type: 'done',
+    status: 'complete',
+    verdict: { code: 'open', label: 'Open relay' },
   });
   assert.deepEqual(parseServerMessage('{"type":"done","status":"interrupted"}'), { type: 'done', status: 'interrupted' });
 });
 
 test('what is not a message of the contract is refused', () => {
-  for (const data of ['', 'null', '[]', '{}', '{"type":"ping"}', '{"type":"done","status":"maybe"}', '{"type":"done","status":"complete","verdict":"open"}', '{"type":"event","seq":"1","event":{}}', '{"type":"event","seq":0}', 'garbage']) {
+  for (const data of [
+    '',
+    'null',
+    '[]',
+    '{}',
+    '{"type":"ping"}',
+    '{"type":"done","status":"maybe"}',
+    '{"type":"done","status":"complete","verdict":"open"}',
+    '{"type":"event","seq":"1","event":{}}',
+    '{"type":"event","seq":0}',
+    'garbage',
+  ]) {
     assert.equal(parseServerMessage(data), undefined, data);
   }
   assert.equal(parseServerMessage(new ArrayBuffer(4)), undefined);
@@ -50,7 +63,10 @@ test('a result document is read, with unreadable parts replaced or left out', ()
   const damaged = { ...doc, events: [events[0], { seq: 2, nonsense: true }, events[2]], verdict: { code: 'open' }, session: { port: 25 } };
   const read = readResultDocument(damaged);
   assert.ok(read);
-  assert.deepEqual(read.events.map((e) => e.seq), [1, 2, 3]);
+  assert.deepEqual(
+    read.events.map((e) => e.seq),
+    [1, 2, 3],
+  );
   assert.equal(read.events[1]?.type, 'info');
   assert.equal(read.verdict, undefined);
   assert.equal(read.session, undefined);
@@ -60,7 +76,11 @@ test('a result document is read, with unreadable parts replaced or left out', ()
 
 test('API errors are values with the server sentence, or a plain one', () => {
   assert.deepEqual(readApiError(403, { error: { code: 'address-refused', message: 'The target resolves to 10.0.0.1, a private address.', field: 'target' } }), {
-    ok: false, status: 403, code: 'address-refused', message: 'The target resolves to 10.0.0.1, a private address.', field: 'target',
+    ok: false,
+    status: 403,
+    code: 'address-refused',
+    message: 'The target resolves to 10.0.0.1, a private address.',
+    field: 'target',
   });
   const plain = readApiError(502, undefined);
   assert.equal(plain.code, 'unexpected-response');

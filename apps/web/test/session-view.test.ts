@@ -30,9 +30,19 @@ test('a domain target shows its MX hosts; a refused address says why', () => {
   log.add({
     type: 'resolution',
     resolution: {
-      input: 'example.com', kind: 'host', domain: 'example.com', mx: [{ exchange: 'mx1.example.com', preference: 10 }, { exchange: 'mx2.example.com', preference: 20 }],
-      nullMx: false, implicitMx: false,
-      addresses: [{ address: '192.0.2.1', family: 4, host: 'mx1.example.com', allowed: true }, { address: '10.0.0.1', family: 4, host: 'mx2.example.com', allowed: false, refusal: 'private range' }],
+      input: 'example.com',
+      kind: 'host',
+      domain: 'example.com',
+      mx: [
+        { exchange: 'mx1.example.com', preference: 10 },
+        { exchange: 'mx2.example.com', preference: 20 },
+      ],
+      nullMx: false,
+      implicitMx: false,
+      addresses: [
+        { address: '192.0.2.1', family: 4, host: 'mx1.example.com', allowed: true },
+        { address: '10.0.0.1', family: 4, host: 'mx2.example.com', allowed: false, refusal: 'private range' },
+      ],
     },
   });
   const facts = sessionFacts(undefined, log.events);
@@ -42,20 +52,27 @@ test('a domain target shows its MX hosts; a refused address says why', () => {
 
 test('the finished session facts win, and a bad certificate has its problems in words', () => {
   const session: SessionFacts = {
-    address: '192.0.2.1', port: 25, localAddress: '198.51.100.7', attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }],
-    greeting: ['220 mx.example.com ESMTP'], ehloName: 'mx.example.com', heloFallback: false, extensions: ['PIPELINING', 'STARTTLS'],
-    pipelining: true, starttlsOffered: true, tls: TLS_SELF_SIGNED, localNames: ['mx.example.com'], connections: 2,
+    address: '192.0.2.1',
+    port: 25,
+    localAddress: '198.51.100.7',
+    attempts: [{ address: '192.0.2.1', port: 25, outcome: 'smtp-session' }],
+    greeting: ['220 mx.example.com ESMTP'],
+    ehloName: 'mx.example.com',
+    heloFallback: false,
+    extensions: ['PIPELINING', 'STARTTLS'],
+    pipelining: true,
+    starttlsOffered: true,
+    tls: TLS_SELF_SIGNED,
+    localNames: ['mx.example.com'],
+    connections: 2,
   };
   const facts = sessionFacts(session, openRelayTranscript().events);
-  assert.deepEqual(valuesOf(facts, 'Addresses tried'), ['192.0.2.1 port 25: the tests ran here'], 'words, not the engine\'s code (smtp-session)');
+  assert.deepEqual(valuesOf(facts, 'Addresses tried'), ['192.0.2.1 port 25: the tests ran here'], "words, not the engine's code (smtp-session)");
   assert.deepEqual(valuesOf(facts, 'Extensions'), ['PIPELINING', 'STARTTLS']);
   assert.deepEqual(valuesOf(facts, 'Connections'), ['2']);
   assert.deepEqual(valuesOf(facts, 'TLS protocol'), ['TLSv1.3']);
   assert.deepEqual(valuesOf(facts, 'Cipher'), ['TLS_AES_256_GCM_SHA384']);
-  assert.deepEqual(valuesOf(facts, 'Certificate problems'), [
-    'not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)',
-    "name mismatch (Hostname/IP does not match certificate's altnames)",
-  ]);
+  assert.deepEqual(valuesOf(facts, 'Certificate problems'), ['not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)', "name mismatch (Hostname/IP does not match certificate's altnames)"]);
   // One date format on the page and in the transcript: describeCertificate's, the date alone.
   assert.deepEqual(valuesOf(facts, 'Certificate'), ['CN=other.example, issued by CN=other.example, valid until 2027-01-01']);
   const cert = TLS_SELF_SIGNED.certificate;

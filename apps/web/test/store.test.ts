@@ -71,7 +71,10 @@ test('a document and the stream overlap without duplicates', () => {
   assert.equal(state.status, 'running');
   assert.equal(isRunning(state), true);
   state = mergeEvents(state, events.slice(6)); // the stream resumed from an older seq
-  assert.deepEqual(seqs(state.events), events.map((e) => e.seq));
+  assert.deepEqual(
+    seqs(state.events),
+    events.map((e) => e.seq),
+  );
 });
 
 test('done is final: a document read before it cannot turn the result back to running', () => {
@@ -144,7 +147,15 @@ test('the token survives in storage, and blocked storage is not an error', () =>
   assert.equal(loadToken(storage), 'abc');
   saveToken(storage, '');
   assert.equal(loadToken(storage), '');
-  const blocked = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceeded'); }, removeItem: () => {} };
+  const blocked = {
+    getItem: () => {
+      throw new Error('SecurityError');
+    },
+    setItem: () => {
+      throw new Error('QuotaExceeded');
+    },
+    removeItem: () => {},
+  };
   assert.equal(loadToken(blocked), '');
   assert.equal(saveToken(blocked, 'abc'), false);
   assert.equal(loadToken(undefined), '');

@@ -16,7 +16,10 @@ test('the lines are the CLI transcript, line for line', () => {
 
 test('lines are grouped by phase, then one group per vector', () => {
   const groups = transcriptGroups(events);
-  assert.deepEqual(groups.map((g) => `${g.kind}:${g.id}`), ['phase:resolve', 'phase:connect', 'phase:greeting', 'phase:ehlo', 'vector:C1', 'vector:R01', 'phase:quit', 'phase:done']);
+  assert.deepEqual(
+    groups.map((g) => `${g.kind}:${g.id}`),
+    ['phase:resolve', 'phase:connect', 'phase:greeting', 'phase:ehlo', 'vector:C1', 'vector:R01', 'phase:quit', 'phase:done'],
+  );
   const r01 = groups.find((g) => g.id === 'R01');
   // The vector's start line names it: that line is the heading (named without its markers), not a heading repeating it.
   assert.equal(r01?.label, 'R01 plain third-party relay');
@@ -35,7 +38,10 @@ test('a vector interrupted by a reconnect gets a second group of its own', () =>
   log.add(command('MAIL FROM:<x@mx.example.com>', 'vector', 'R05'));
   log.add(vectorResult('R05', 'relay-denied'));
   const groups = transcriptGroups(log.events);
-  assert.deepEqual(groups.map((g) => g.id), ['R05', 'connect', 'R05']);
+  assert.deepEqual(
+    groups.map((g) => g.id),
+    ['R05', 'connect', 'R05'],
+  );
   assert.equal(groups[2]?.label, 'R05 local sender (continued)');
   assert.equal(groups[2]?.headingIsFirstLine, false);
   assert.notEqual(groups[0]?.key, groups[2]?.key);
@@ -49,7 +55,16 @@ test('each line knows its direction and whether it was inside TLS', () => {
   log.add(reply(['250 mx.example.com'], { phase: 'ehlo', tls: true }));
   log.add({ type: 'error', phase: 'vector', code: 'reply-timeout', side: 'server', text: 'No reply in 30 s.' });
   const lines = log.events.flatMap(linesOf);
-  assert.deepEqual(lines.map((l) => [l.kind, l.tls]), [['sent', false], ['received', false], ['sent', true], ['received', true], ['error', false]]);
+  assert.deepEqual(
+    lines.map((l) => [l.kind, l.tls]),
+    [
+      ['sent', false],
+      ['received', false],
+      ['sent', true],
+      ['received', true],
+      ['error', false],
+    ],
+  );
   assert.equal(lines[2]?.text, ' ~> EHLO prober.example.net');
   assert.equal(lines[3]?.text, '<~  250 mx.example.com  (30 ms)');
   assert.deepEqual(groupOf(log.events[0]!), { kind: 'phase', id: 'starttls' });
@@ -98,7 +113,15 @@ test('phases whose first line starts with a command or "Verdict" have headings i
   log.add(command('QUIT', 'quit'));
   log.add({ type: 'verdict', verdict: { code: 'closed', label: 'Not an open relay', summary: 's', advice: 'a', reasons: [] } });
   const groups = transcriptGroups(log.events);
-  assert.deepEqual(groups.map((g) => [g.label, g.headingIsFirstLine]), [['Introduction and extensions', false], ['Upgrade to TLS', false], ['Closing', false], ['Summary', false]]);
+  assert.deepEqual(
+    groups.map((g) => [g.label, g.headingIsFirstLine]),
+    [
+      ['Introduction and extensions', false],
+      ['Upgrade to TLS', false],
+      ['Closing', false],
+      ['Summary', false],
+    ],
+  );
   for (const group of groups) assert.ok(!repeats(group.lines[0]?.text ?? '', group.label), group.label);
 });
 

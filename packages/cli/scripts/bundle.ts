@@ -71,7 +71,4 @@ const sections = [...thirdParty].sort().map((dir) => {
   const text = readFileSync(join(dir, licenceFile), 'utf8').trim();
   return `${manifest.name}@${manifest.version} (${manifest.license ?? 'see below'})\n${'-'.repeat(60)}\n${text}\n`;
 });
-writeFileSync(
-  NOTICES,
-  `relayprobe's dist/relayprobe.js bundles the following packages, under these licences.\n\n${sections.join('\n\n')}`,
-);
+writeFileSync(NOTICES, `relayprobe's dist/relayprobe.js bundles the following packages, under these licences.\n\n${sections.join('\n\n')}`);

@@ -49,11 +49,7 @@ Options:
 Exit status: 0 not an open relay, 2 open relay, 3 suspicious or accepts every recipient,
 4 inconclusive, 5 unreachable, 1 usage or internal error.`;
 
-export type ParsedArgs =
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'probe'; options: ProbeOptions; json: boolean }
-  | { kind: 'error'; message: string };
+export type ParsedArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'probe'; options: ProbeOptions; json: boolean } | { kind: 'error'; message: string };
 
 const FLAGS = {
   port: { type: 'string' },

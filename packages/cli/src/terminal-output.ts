@@ -10,7 +10,12 @@ export interface OutputStream {
 const SGR = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m' };
 
 const VERDICT_COLOUR: Record<VerdictCode, string> = {
-  open: SGR.red, 'accepts-all': SGR.yellow, suspicious: SGR.yellow, closed: SGR.green, inconclusive: SGR.yellow, unreachable: SGR.red,
+  open: SGR.red,
+  'accepts-all': SGR.yellow,
+  suspicious: SGR.yellow,
+  closed: SGR.green,
+  inconclusive: SGR.yellow,
+  unreachable: SGR.red,
 };
 
 export class TerminalOutput {
@@ -18,7 +23,12 @@ export class TerminalOutput {
   private readonly progress: boolean;
   private progressShown = false;
 
-  constructor(private readonly stdout: OutputStream, private readonly stderr: OutputStream, env: Record<string, string | undefined>, private readonly transcript: boolean) {
+  constructor(
+    private readonly stdout: OutputStream,
+    private readonly stderr: OutputStream,
+    env: Record<string, string | undefined>,
+    private readonly transcript: boolean,
+  ) {
     this.colour = stdout.isTTY === true && env.NO_COLOR === undefined && env.TERM !== 'dumb';
     this.progress = stderr.isTTY === true && env.TERM !== 'dumb';
   }

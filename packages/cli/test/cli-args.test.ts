@@ -4,14 +4,43 @@ import assert from 'node:assert/strict';
 import { parseCommandLine, USAGE } from '../src/args.js';
 
 test('every contract flag maps to a probe option', () => {
-  const parsed = parseCommandLine(['mail.example.com', '--port', '587', '--suite', 'thorough', '--tls', 'starttls', '--helo', 'me.example',
-    '--test-domain', 'mine.example', '--source-address', '192.0.2.5', '--timeout', '12', '--send-message', '--to', 'a@b.example', '--json']);
+  const parsed = parseCommandLine([
+    'mail.example.com',
+    '--port',
+    '587',
+    '--suite',
+    'thorough',
+    '--tls',
+    'starttls',
+    '--helo',
+    'me.example',
+    '--test-domain',
+    'mine.example',
+    '--source-address',
+    '192.0.2.5',
+    '--timeout',
+    '12',
+    '--send-message',
+    '--to',
+    'a@b.example',
+    '--json',
+  ]);
   assert.equal(parsed.kind, 'probe');
   if (parsed.kind !== 'probe') return;
   assert.equal(parsed.json, true);
   assert.deepEqual(parsed.options, {
-    target: 'mail.example.com', allowedPorts: 'any', allowPrivate: true, sendMessage: true, port: '587', suite: 'thorough', tls: 'starttls',
-    helo: 'me.example', testDomain: 'mine.example', sourceAddress: '192.0.2.5', timeoutSeconds: '12', to: 'a@b.example',
+    target: 'mail.example.com',
+    allowedPorts: 'any',
+    allowPrivate: true,
+    sendMessage: true,
+    port: '587',
+    suite: 'thorough',
+    tls: 'starttls',
+    helo: 'me.example',
+    testDomain: 'mine.example',
+    sourceAddress: '192.0.2.5',
+    timeoutSeconds: '12',
+    to: 'a@b.example',
   });
 });
 

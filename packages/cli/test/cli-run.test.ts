@@ -149,7 +149,10 @@ test('implicit TLS on a non-standard port with --tls auto: detected after 3 s, s
   const result = await run(['127.0.0.1', '--port', String(server.port), '--suite', 'quick', '--helo', 'prober.relayprobe.test']);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stdout, /^=== No greeting after 3 s in plain text; checking on a second connection whether this port speaks TLS from the first byte \(implicit TLS\)\.\.\.$/m);
-  assert.match(result.stdout, /^=== No greeting after 3 s in plain text; this port speaks TLS from the first byte \(implicit TLS\)\. Going on over TLS \(--tls auto\); the plain connection is closed\.$/m);
+  assert.match(
+    result.stdout,
+    /^=== No greeting after 3 s in plain text; this port speaks TLS from the first byte \(implicit TLS\)\. Going on over TLS \(--tls auto\); the plain connection is closed\.$/m,
+  );
   assert.match(result.stdout, /^=== TLS started: /m);
   assert.match(result.stdout, /^<~ {2}220 /m, 'the greeting arrived inside TLS');
   assert.match(result.stdout, /^ ~> EHLO prober\.relayprobe\.test$/m);

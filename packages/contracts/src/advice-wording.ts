@@ -95,7 +95,10 @@ export function applyWording(text: string, rows: readonly PageWording[]): string
   for (const row of rows) {
     out = out.replace(row.cli, (match: string, ...rest: unknown[]) => {
       // replace() passes the groups, then the match's offset (a number), the whole text, ...
-      const groups = rest.slice(0, rest.findIndex((arg) => typeof arg === 'number'));
+      const groups = rest.slice(
+        0,
+        rest.findIndex((arg) => typeof arg === 'number'),
+      );
       const page = row.page.replace(/\$(\d)/g, (_, n: string) => String(groups[Number(n) - 1] ?? ''));
       return startsUpper(match) ? capitalised(page) : page;
     });

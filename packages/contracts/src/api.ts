@@ -65,10 +65,7 @@ export const RESULT_ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
 export const ProbeIdParams = Type.Object({ id: Type.String({ pattern: RESULT_ID_PATTERN }) });
 export type ProbeIdParams = Static<typeof ProbeIdParams>;
 
-export const EventsQuery = Type.Object(
-  { after: Type.Optional(Type.Integer({ minimum: 0, description: 'Send only events with seq greater than this' })) },
-  { additionalProperties: false },
-);
+export const EventsQuery = Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0, description: 'Send only events with seq greater than this' })) }, { additionalProperties: false });
 export type EventsQuery = Static<typeof EventsQuery>;
 
 /** Every error response: a stable code and a sentence a person can act on. */

@@ -15,11 +15,7 @@ import { VectorResult, DeliveryResult, Verdict, Resolution } from './results.js'
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /** Which part of the probe an event belongs to. */
-export const Phase = Type.Union(
-  ['resolve', 'connect', 'greeting', 'ehlo', 'starttls', 'control', 'vector', 'delivery', 'quit', 'done'].map((p) =>
-    Type.Literal(p),
-  ),
-);
+export const Phase = Type.Union(['resolve', 'connect', 'greeting', 'ehlo', 'starttls', 'control', 'vector', 'delivery', 'quit', 'done'].map((p) => Type.Literal(p)));
 export type Phase = Static<typeof Phase>;
 
 const base = {

@@ -8,7 +8,8 @@ export const REASON_CODES = {
   'controls-discriminate': 'The server refused a local mailbox that does not exist (C2), so its acceptance of a foreign recipient means it relays.',
   'catch-all': 'The server accepted a local mailbox that does not exist (C2): a catch-all or accept-everything server, whose 250s prove nothing.',
   'no-domain-check': 'The server accepted a recipient in a domain that cannot exist (C3): it does not check recipient domains in DNS at RCPT (common, not a fault).',
-  'queued-not-proof': 'The test message was queued, which proves nothing on a server that accepts everything: accept-then-bounce servers queue and bounce later. Only delivery to a mailbox you read confirms.',
+  'queued-not-proof':
+    'The test message was queued, which proves nothing on a server that accepts everything: accept-then-bounce servers queue and bounce later. Only delivery to a mailbox you read confirms.',
   'message-accepted': 'A test message was accepted at end of data.',
   'message-refused': 'The test message was refused.',
   'all-refused': 'Every relay vector was refused.',
@@ -17,7 +18,7 @@ export const REASON_CODES = {
   'rcpt-252': 'The server answered 252 at RCPT, a code defined for VRFY.',
   'internal-vantage': 'The target shares a private network with the prober: the result reflects the internal policy, not what the internet sees.',
   'no-local-name': 'No host name of the server was known, so vectors that need one were not run.',
-  'too-long': 'Some vectors would have exceeded the 512-octet SMTP command line with this server\'s names, so they were not sent.',
+  'too-long': "Some vectors would have exceeded the 512-octet SMTP command line with this server's names, so they were not sent.",
   'tls-problem': 'The TLS certificate has a problem.',
   // Causes of "could not tell"
   greylisting: 'The server deferred recipients with a greylisting reply; retry after the greylist delay.',
@@ -25,8 +26,10 @@ export const REASON_CODES = {
   tarpit: 'The server answered too slowly (a tarpit, or a very slow server).',
   'error-limit': 'The server closed the session for too many errors.',
   'rate-limited': 'The server limited our rate or connections.',
-  'test-domain-refused': 'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).',
-  'sender-domain-refused': "The server refused our sender's domain because it could not resolve it (not a relay refusal); use a real, resolvable test domain (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).",
+  'test-domain-refused':
+    'The server refused the test domain itself (domain not found or null MX); use a real, mail-accepting domain you control that the target does not host (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).',
+  'sender-domain-refused':
+    "The server refused our sender's domain because it could not resolve it (not a relay refusal); use a real, resolvable test domain (--test-domain, or RELAYPROBE_TEST_DOMAIN on the web service).",
   'helo-name-refused': 'The server refused our HELO name because it could not verify it (not a relay refusal); use a real, resolvable host name (--helo, or RELAYPROBE_HELO_NAME on the web service).',
   blocklisted: 'The server refused our address or sender outright (a blocklist or reputation refusal).',
   'sender-refused': 'The server refused every sender we tried.',

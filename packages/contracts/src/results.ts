@@ -35,9 +35,7 @@ export const VectorResult = Type.Object({
   /** The reply the outcome was judged on (RCPT's, or MAIL's when the sender was refused). */
   reply: Type.Optional(ReplySummary),
   /** Set when MAIL FROM was refused and the RCPT trick was retried with the plain sender. */
-  senderRetry: Type.Optional(
-    Type.Object({ refusedMailFrom: Type.String(), mailReply: ReplySummary, retryMailFrom: Type.String() }),
-  ),
+  senderRetry: Type.Optional(Type.Object({ refusedMailFrom: Type.String(), mailReply: ReplySummary, retryMailFrom: Type.String() })),
   /** Extra detail: 252-at-RCPT, greylisting, error-limit, ... (the registry's result flags, flag-codes.ts). */
   flags: Type.Array(lit(Object.keys(RESULT_FLAGS) as ResultFlag[])),
   /** Why it was not run or not completed, in words. */

@@ -119,7 +119,7 @@ const EXAMPLES: readonly [cli: string, page: string][] = [
   ...GENERIC_TEXTS,
 ];
 
-test('(a) every known phrase of the engine is rewritten in the page\'s words', () => {
+test("(a) every known phrase of the engine is rewritten in the page's words", () => {
   for (const [cli, page] of ENGINE_TEXTS) assert.equal(forPage(cli), page);
   for (const [code, page] of Object.entries(REASON_TEXTS)) assert.equal(forPage(REASON_CODES[code as keyof typeof REASON_CODES]), page, code);
 });
@@ -128,7 +128,7 @@ test('(a) each generic row rewrites its flag in a sentence of its own', () => {
   for (const [cli, page] of GENERIC_TEXTS) assert.equal(forPage(cli), page);
 });
 
-test('(a) every row of the table is exercised by an example, applied in the table\'s order', () => {
+test("(a) every row of the table is exercised by an example, applied in the table's order", () => {
   const used = new Set<number>();
   for (const [cli] of EXAMPLES) {
     let text = cli;

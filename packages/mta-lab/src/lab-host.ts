@@ -11,7 +11,9 @@ export const unpacked = (path: string): string => join(mtaRoot(), 'root', path);
 
 /** uid and primary gid of a user, from /etc/passwd; a clear error when the install step is missing. */
 export function userIds(user: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
   const [, , uid, gid] = line?.split(':') ?? [];
   if (uid === undefined || gid === undefined) throw new Error(`user ${user} does not exist; run packages/mta-lab/scripts/ensure-mtas.sh as root`);
   return { uid: Number(uid), gid: Number(gid) };

@@ -73,8 +73,13 @@ export async function startLab(): Promise<Lab> {
     const stateDir = mkdtempSync(join(root, `${instance.id}-`));
     chmodSync(stateDir, 0o755);
     const ctx: StartContext = {
-      stateDir, listen: host, port, sink: { host: sink.host, port: sink.port }, tls: LAB_CERTIFICATE,
-      hostname: placement.hostname ?? LAB_HOSTNAME, localDomain: placement.localDomain ?? LAB_LOCAL_DOMAIN,
+      stateDir,
+      listen: host,
+      port,
+      sink: { host: sink.host, port: sink.port },
+      tls: LAB_CERTIFICATE,
+      hostname: placement.hostname ?? LAB_HOSTNAME,
+      localDomain: placement.localDomain ?? LAB_LOCAL_DOMAIN,
     };
     const helpers: RunningMta[] = [];
     let mta: RunningMta;
@@ -86,13 +91,17 @@ export async function startLab(): Promise<Lab> {
     }
     let stopping: Promise<void> | undefined;
     const handle: RunningInstance = {
-      instance, host, port, logFile: mta.logFile,
-      stop: () => (stopping ??= (async () => {
-        running.delete(handle);
-        await mta.stop();
-        await Promise.all(helpers.map((h) => h.stop()));
-        rmSync(stateDir, { recursive: true, force: true });
-      })()),
+      instance,
+      host,
+      port,
+      logFile: mta.logFile,
+      stop: () =>
+        (stopping ??= (async () => {
+          running.delete(handle);
+          await mta.stop();
+          await Promise.all(helpers.map((h) => h.stop()));
+          rmSync(stateDir, { recursive: true, force: true });
+        })()),
     };
     running.add(handle);
     return handle;
@@ -127,7 +136,15 @@ export interface LabZone {
 export async function startZoneDns(zone: LabZone): Promise<{ host: string; port: number; stop: () => Promise<void> }> {
   const port = await freeUdpPort('127.0.0.1');
   const args = [
-    '--no-daemon', '--no-resolv', '--no-hosts', '--no-poll', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--user=nobody', '--group=nogroup',
+    '--no-daemon',
+    '--no-resolv',
+    '--no-hosts',
+    '--no-poll',
+    `--port=${port}`,
+    '--listen-address=127.0.0.1',
+    '--bind-interfaces',
+    '--user=nobody',
+    '--group=nogroup',
     ...zone.domains.map((d) => `--local=/${d}/`),
     ...zone.mx.map((m) => `--mx-host=${m.domain},${m.exchange},${m.preference}`),
     ...zone.hosts.map((h) => `--host-record=${h.name},${h.addresses.join(',')}`),
@@ -143,10 +160,24 @@ export async function startZoneDns(zone: LabZone): Promise<{ host: string; port:
 async function startLabDns(): Promise<{ port: number; daemon: Awaited<ReturnType<typeof startDaemon>> }> {
   const port = await freeUdpPort('127.0.0.1');
   const daemon = await startDaemon({
-    name: 'dnsmasq', command: 'dnsmasq',
-    args: ['--no-daemon', '--no-resolv', '--no-hosts', '--no-poll', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces',
-      `--synth-domain=${LAB_REVERSE_ZONE},127.1.0.0/16,mx-`, '--local=/relayprobe.test/', '--user=nobody', '--group=nogroup'],
-    logFile: '/dev/null', listen: { host: '127.0.0.1', port }, protocol: 'udp',
+    name: 'dnsmasq',
+    command: 'dnsmasq',
+    args: [
+      '--no-daemon',
+      '--no-resolv',
+      '--no-hosts',
+      '--no-poll',
+      `--port=${port}`,
+      '--listen-address=127.0.0.1',
+      '--bind-interfaces',
+      `--synth-domain=${LAB_REVERSE_ZONE},127.1.0.0/16,mx-`,
+      '--local=/relayprobe.test/',
+      '--user=nobody',
+      '--group=nogroup',
+    ],
+    logFile: '/dev/null',
+    listen: { host: '127.0.0.1', port },
+    protocol: 'udp',
   });
   return { port, daemon };
 }

@@ -114,8 +114,13 @@ export async function startOpensmtpd(flavour: OpensmtpdFlavour, tls: LabTls, ctx
   chmodSync(join(state, 'tls/key.pem'), 0o600);
 
   const values: Record<string, string> = {
-    LAB_STATE_DIR: state, LAB_LISTEN: ctx.listen, LAB_PORT: String(ctx.port), LAB_HOSTNAME: ctx.hostname,
-    LAB_LOCAL_DOMAIN: ctx.localDomain, LAB_SINK_HOST: ctx.sink.host, LAB_SINK_PORT: String(ctx.sink.port),
+    LAB_STATE_DIR: state,
+    LAB_LISTEN: ctx.listen,
+    LAB_PORT: String(ctx.port),
+    LAB_HOSTNAME: ctx.hostname,
+    LAB_LOCAL_DOMAIN: ctx.localDomain,
+    LAB_SINK_HOST: ctx.sink.host,
+    LAB_SINK_PORT: String(ctx.sink.port),
     LAB_TLS: LISTEN_TLS[tls],
   };
   const config = [

@@ -12,8 +12,19 @@ import { fillTemplate, userIds } from './lab-host.js';
 import type { LabTls, RunningMta, StartContext } from './lab-types.js';
 
 export type PostfixFlavour =
-  | 'open' | 'closed' | 'default-454' | 'trusts-localhost' | 'accept-all-bounce' | 'catch-all' | 'greylisting'
-  | 'percent-hack' | 'postscreen' | 'rate-limit' | 'sender-domain-check' | 'recipient-domain-check' | 'helo-check';
+  | 'open'
+  | 'closed'
+  | 'default-454'
+  | 'trusts-localhost'
+  | 'accept-all-bounce'
+  | 'catch-all'
+  | 'greylisting'
+  | 'percent-hack'
+  | 'postscreen'
+  | 'rate-limit'
+  | 'sender-domain-check'
+  | 'recipient-domain-check'
+  | 'helo-check';
 
 /** One line per flavour; the files in configs/postfix/flavours/ say how. */
 export const POSTFIX_FLAVOURS: Record<PostfixFlavour, string> = {
@@ -54,7 +65,12 @@ const SETTING = /^([a-z0-9_]+)\s*=/;
 
 /** The base main.cf with every setting the overlay names removed, then the overlay: one line per setting. */
 export function overlay(base: string, extra: string): string {
-  const names = new Set(extra.split('\n').map((l) => SETTING.exec(l)?.[1]).filter((n): n is string => n !== undefined));
+  const names = new Set(
+    extra
+      .split('\n')
+      .map((l) => SETTING.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined),
+  );
   const kept: string[] = [];
   let dropping = false;
   for (const line of base.split('\n')) {
@@ -103,19 +119,31 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
   // postfix check wants the data directory owned by the mail owner, the queue by root.
   chownTo(data, 'postfix');
   const values: Record<string, string> = {
-    LAB_CONFIG_DIR: config, LAB_QUEUE_DIR: queue, LAB_DATA_DIR: data, LAB_STATE_DIR: ctx.stateDir, LAB_LOG_FILE: logFile,
-    LAB_HOSTNAME: ctx.hostname, LAB_LOCAL_DOMAIN: ctx.localDomain, LAB_LISTEN: ctx.listen,
-    LAB_SINK_HOST: ctx.sink.host, LAB_SINK_PORT: String(ctx.sink.port), LAB_POLICY_PORT: String(extras.policyPort ?? 0),
+    LAB_CONFIG_DIR: config,
+    LAB_QUEUE_DIR: queue,
+    LAB_DATA_DIR: data,
+    LAB_STATE_DIR: ctx.stateDir,
+    LAB_LOG_FILE: logFile,
+    LAB_HOSTNAME: ctx.hostname,
+    LAB_LOCAL_DOMAIN: ctx.localDomain,
+    LAB_LISTEN: ctx.listen,
+    LAB_SINK_HOST: ctx.sink.host,
+    LAB_SINK_PORT: String(ctx.sink.port),
+    LAB_POLICY_PORT: String(extras.policyPort ?? 0),
   };
-  const main = overlay(fill(readFileSync(join(CONFIGS, 'main.cf'), 'utf8'), values), [
-    `# --- flavour ${flavour} (configs/postfix/flavours/${flavour}.cf)`,
-    fill(readFileSync(join(CONFIGS, 'flavours', `${flavour}.cf`), 'utf8'), values),
-    `# --- TLS mode ${tls}`,
-    tlsSettings(tls, config),
-  ].join('\n'));
+  const main = overlay(
+    fill(readFileSync(join(CONFIGS, 'main.cf'), 'utf8'), values),
+    [
+      `# --- flavour ${flavour} (configs/postfix/flavours/${flavour}.cf)`,
+      fill(readFileSync(join(CONFIGS, 'flavours', `${flavour}.cf`), 'utf8'), values),
+      `# --- TLS mode ${tls}`,
+      tlsSettings(tls, config),
+    ].join('\n'),
+  );
   writeFileSync(join(config, 'main.cf'), main);
   const master = fill(readFileSync(join(CONFIGS, 'master.cf'), 'utf8'), {
-    ...values, LAB_SMTPD_SERVICES: listeners(flavour, tls, `${ctx.listen}:${ctx.port}`),
+    ...values,
+    LAB_SMTPD_SERVICES: listeners(flavour, tls, `${ctx.listen}:${ctx.port}`),
   });
   writeFileSync(join(config, 'master.cf'), master);
   if (flavour === 'percent-hack') {
@@ -151,8 +179,10 @@ export async function startPostfix(flavour: PostfixFlavour, tls: LabTls, ctx: St
   writeFileSync(join(queue, 'quick-start'), '');
   const script = `mount --bind ${resolv} /etc/resolv.conf && exec postfix -c ${config} start-fg`;
   const daemon = await startDaemon({
-    name: `postfix ${flavour}/${tls}`, ...unshareShell(NAMESPACE, script, 'postfix-lab', []),
-    logFile, listen: { host: ctx.listen, port: ctx.port },
+    name: `postfix ${flavour}/${tls}`,
+    ...unshareShell(NAMESPACE, script, 'postfix-lab', []),
+    logFile,
+    listen: { host: ctx.listen, port: ctx.port },
   });
   return { logFile, stop: () => daemon.stop() };
 }
@@ -166,12 +196,20 @@ export async function startPostgrey(stateDir: string, port: number, delaySeconds
   writeFileSync(logFile, '');
   // Postgrey logs to syslog or stderr; the daemon helper keeps its output for errors.
   const daemon = await startDaemon({
-    name: 'postgrey', command: 'postgrey',
+    name: 'postgrey',
+    command: 'postgrey',
     // The text announces the delay (%s: seconds left), as many greylisters do; the probe waits that long.
-    args: [`--inet=127.0.0.1:${port}`, `--dbdir=${db}`, `--delay=${delaySeconds}`, '--user=postgrey', '--group=postgrey', '--max-age=1',
-      '--greylist-text=Greylisted for %s seconds, see http://postgrey.schweikert.ch/help/%r.html'],
-    logFile, listen: { host: '127.0.0.1', port },
+    args: [
+      `--inet=127.0.0.1:${port}`,
+      `--dbdir=${db}`,
+      `--delay=${delaySeconds}`,
+      '--user=postgrey',
+      '--group=postgrey',
+      '--max-age=1',
+      '--greylist-text=Greylisted for %s seconds, see http://postgrey.schweikert.ch/help/%r.html',
+    ],
+    logFile,
+    listen: { host: '127.0.0.1', port },
   });
   return { logFile, stop: () => daemon.stop() };
 }
-

@@ -115,8 +115,14 @@ export async function startSendmail(flavour: SendmailFlavour, tls: LabTls, ctx: 
   writeFileSync(join(state, 'etc/resolv.conf'), 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n');
 
   const values: Record<string, string> = {
-    LAB_FLAVOUR: flavour, LAB_STATE: state, LAB_LISTEN: ctx.listen, LAB_PORT: String(ctx.port), LAB_HOSTNAME: ctx.hostname,
-    LAB_LOCAL_DOMAIN: ctx.localDomain, LAB_SINK_HOST: ctx.sink.host, LAB_SINK_PORT: String(ctx.sink.port),
+    LAB_FLAVOUR: flavour,
+    LAB_STATE: state,
+    LAB_LISTEN: ctx.listen,
+    LAB_PORT: String(ctx.port),
+    LAB_HOSTNAME: ctx.hostname,
+    LAB_LOCAL_DOMAIN: ctx.localDomain,
+    LAB_SINK_HOST: ctx.sink.host,
+    LAB_SINK_PORT: String(ctx.sink.port),
   };
   values.LAB_FLAVOUR_MC = fill(readFileSync(join(CONFIGS, 'flavours', `${flavour}.mc`), 'utf8'), values).trimEnd();
   const mc = join(state, 'sendmail.mc');

@@ -77,10 +77,14 @@ export async function startSink(): Promise<Sink> {
       return new Promise((resolve, reject) => {
         const waiter = { match, resolve };
         waiters.add(waiter);
-        signal?.addEventListener('abort', () => {
-          waiters.delete(waiter);
-          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        }, { once: true });
+        signal?.addEventListener(
+          'abort',
+          () => {
+            waiters.delete(waiter);
+            reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+          },
+          { once: true },
+        );
       });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -33,7 +33,14 @@ before(async () => {
 after(async () => lab?.stop());
 
 const base = (target: string, port: number): ProbeOptions => ({
-  target, port, allowedPorts: 'any', allowPrivate: true, helo: LAB_HELO, timeoutSeconds: 10, greylistWaitSeconds: 0, suite: 'standard',
+  target,
+  port,
+  allowedPorts: 'any',
+  allowPrivate: true,
+  helo: LAB_HELO,
+  timeoutSeconds: 10,
+  greylistWaitSeconds: 0,
+  suite: 'standard',
   resolver: { resolveMx: () => Promise.reject(new Error('no DNS')), resolve4: () => Promise.reject(new Error('no DNS')), resolve6: () => Promise.reject(new Error('no DNS')) },
 });
 
@@ -50,10 +57,7 @@ for (const [profile, instanceId] of PAIRS) {
     const fake = await startProfile(profile, { tls: 'valid' });
     const real = await lab.start(labInstance(instanceId));
     try {
-      const [fromFake, fromReal] = await Promise.all([
-        probe(base('127.0.0.1', fake.port)),
-        probe({ ...base(real.host, real.port), sourceAddress: '127.0.0.2' }),
-      ]);
+      const [fromFake, fromReal] = await Promise.all([probe(base('127.0.0.1', fake.port)), probe({ ...base(real.host, real.port), sourceAddress: '127.0.0.2' })]);
       assert.deepEqual(outcomes(fromFake), outcomes(fromReal), `per-vector outcomes, fake ${profile} (left) vs real ${instanceId} (right)`);
       assert.equal(fromFake.verdict?.code, fromReal.verdict?.code);
     } finally {

@@ -34,8 +34,23 @@ export function runCli(target: RunningInstance, options: RunOptions): Promise<Cl
 
 /** `relayprobe <target> --port P --source-address S --json ...` for any target (a domain of a test zone). */
 export function runCliTarget(host: string, port: number, options: RunOptions): Promise<CliRun> {
-  const args = [CLI, host, '--port', String(port), '--source-address', options.source, '--helo', options.helo ?? LAB_HELO,
-    '--timeout', '10', '--greylist-wait', '30', '--json', ...(options.dnsServer ? ['--dns-server', options.dnsServer] : []), ...(options.args ?? [])];
+  const args = [
+    CLI,
+    host,
+    '--port',
+    String(port),
+    '--source-address',
+    options.source,
+    '--helo',
+    options.helo ?? LAB_HELO,
+    '--timeout',
+    '10',
+    '--greylist-wait',
+    '30',
+    '--json',
+    ...(options.dnsServer ? ['--dns-server', options.dnsServer] : []),
+    ...(options.args ?? []),
+  ];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -60,7 +75,8 @@ export function runApi(base: string, target: RunningInstance, body: Record<strin
 /** POST this body, then GET the result once the stream says "done". */
 export async function runApiBody(base: string, body: Record<string, unknown>): Promise<ApiRun> {
   const created = await fetch(`${base}/api/v1/probes`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const createdBody = (await created.json()) as { id?: string };
@@ -90,7 +106,8 @@ export function apiBody(flags: readonly string[]): Record<string, unknown> {
     if (flag === '--send-message') body.sendMessage = true;
     else if (flag === '--suite') body.suite = flags[++i];
     else if (flag === '--tls') body.tls = flags[++i];
-    else if (flag === '--helo') i++; // a server setting: the test starts a server with that HELO name
+    else if (flag === '--helo')
+      i++; // a server setting: the test starts a server with that HELO name
     else throw new Error(`lab-runner: no API field for ${flag}`);
   }
   return body;

@@ -33,16 +33,29 @@ before(async () => {
   if (process.getuid?.() !== 0) throw new Error('The real-MTA lab needs root: run npm test as root (CI does), or skip nothing and use a root shell.');
   lab = await startLab();
   // One API server per source address and HELO name: both are server-wide settings.
-  await Promise.all(SERVER_KEYS.map(async (key) => {
-    const [source, helo] = key.split('|') as [string, string];
-    const dataDir = mkdtempSync(join(tmpdir(), 'relayprobe-lab-api-'));
-    dataDirs.push(dataDir);
-    servers.set(key, await startServerProcess({
-      RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_ALLOW_TARGETS: '127.0.0.0/8', RELAYPROBE_PORTS: '1-65535',
-      RELAYPROBE_SOURCE_ADDRESS: source, RELAYPROBE_HELO_NAME: helo, RELAYPROBE_TIMEOUT: '10', RELAYPROBE_GREYLIST_WAIT: '30',
-      RELAYPROBE_DNS_SERVERS: `${lab.dns.host}:${lab.dns.port}`, RELAYPROBE_RATE_LIMIT: '100000', RELAYPROBE_TARGET_HOURLY_LIMIT: '100000', RELAYPROBE_LOG_LEVEL: 'warn',
-    }));
-  }));
+  await Promise.all(
+    SERVER_KEYS.map(async (key) => {
+      const [source, helo] = key.split('|') as [string, string];
+      const dataDir = mkdtempSync(join(tmpdir(), 'relayprobe-lab-api-'));
+      dataDirs.push(dataDir);
+      servers.set(
+        key,
+        await startServerProcess({
+          RELAYPROBE_DATA_DIR: dataDir,
+          RELAYPROBE_ALLOW_TARGETS: '127.0.0.0/8',
+          RELAYPROBE_PORTS: '1-65535',
+          RELAYPROBE_SOURCE_ADDRESS: source,
+          RELAYPROBE_HELO_NAME: helo,
+          RELAYPROBE_TIMEOUT: '10',
+          RELAYPROBE_GREYLIST_WAIT: '30',
+          RELAYPROBE_DNS_SERVERS: `${lab.dns.host}:${lab.dns.port}`,
+          RELAYPROBE_RATE_LIMIT: '100000',
+          RELAYPROBE_TARGET_HOURLY_LIMIT: '100000',
+          RELAYPROBE_LOG_LEVEL: 'warn',
+        }),
+      );
+    }),
+  );
 });
 
 after(async () => {
@@ -72,11 +85,18 @@ const turns = new Map<string, Promise<unknown>>();
 function inTurn<T>(key: string, run: () => Promise<T>): Promise<T> {
   const previous = turns.get(key) ?? Promise.resolve();
   const mine = previous.then(run, run);
-  turns.set(key, mine.catch(() => undefined));
+  turns.set(
+    key,
+    mine.catch(() => undefined),
+  );
   return mine;
 }
 
-const accepted = (result: ResultDocument) => result.vectors.filter((v) => v.outcome === 'accepted').map((v) => v.key).sort();
+const accepted = (result: ResultDocument) =>
+  result.vectors
+    .filter((v) => v.outcome === 'accepted')
+    .map((v) => v.key)
+    .sort();
 const expand = (keys: readonly string[]) => keys.flatMap((k) => (k === 'all' ? STANDARD : [k])).sort();
 
 /** What every result must satisfy, whatever the server: each evidence row's outcome matches its reply. */
@@ -133,30 +153,32 @@ test('EXPECTED.md names every lab instance, and only those', () => {
 });
 
 test('every row of EXPECTED.md, through the CLI and through the API', { concurrency: 4 }, async (t) => {
-  await Promise.all(EXPECTED.flatMap((row) => [
-    t.test(`${row.name} (CLI)`, async () => {
-      const { running, done } = await instanceFor(row);
-      try {
-        const run = await runCli(running, { source: row.from, args: row.flags, dnsServer: `${lab.dns.host}:${lab.dns.port}` });
-        checkResult(row, run.result, `CLI ${row.name}`, readFileSync(running.logFile, 'utf8'));
-        assert.equal(run.exitCode, EXIT_FOR[row.verdict], `exit status of ${row.name}`);
-        await checkSink(row, run.result, running);
-      } finally {
-        await done();
-      }
-    }),
-    t.test(`${row.name} (API)`, async () => {
-      const { running, done } = await instanceFor(row);
-      try {
-        const server = servers.get(serverKey(row));
-        assert.ok(server);
-        const run = await inTurn(`${serverKey(row)} ${running.host}`, () => runApi(server.base, running, apiBody(row.flags)));
-        assert.equal(run.result.status, 'complete');
-        checkResult(row, run.result, `API ${row.name}`, readFileSync(running.logFile, 'utf8'));
-        await checkSink(row, run.result, running);
-      } finally {
-        await done();
-      }
-    }),
-  ]));
+  await Promise.all(
+    EXPECTED.flatMap((row) => [
+      t.test(`${row.name} (CLI)`, async () => {
+        const { running, done } = await instanceFor(row);
+        try {
+          const run = await runCli(running, { source: row.from, args: row.flags, dnsServer: `${lab.dns.host}:${lab.dns.port}` });
+          checkResult(row, run.result, `CLI ${row.name}`, readFileSync(running.logFile, 'utf8'));
+          assert.equal(run.exitCode, EXIT_FOR[row.verdict], `exit status of ${row.name}`);
+          await checkSink(row, run.result, running);
+        } finally {
+          await done();
+        }
+      }),
+      t.test(`${row.name} (API)`, async () => {
+        const { running, done } = await instanceFor(row);
+        try {
+          const server = servers.get(serverKey(row));
+          assert.ok(server);
+          const run = await inTurn(`${serverKey(row)} ${running.host}`, () => runApi(server.base, running, apiBody(row.flags)));
+          assert.equal(run.result.status, 'complete');
+          checkResult(row, run.result, `API ${row.name}`, readFileSync(running.logFile, 'utf8'));
+          await checkSink(row, run.result, running);
+        } finally {
+          await done();
+        }
+      }),
+    ]),
+  );
 });

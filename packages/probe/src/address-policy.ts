@@ -77,8 +77,7 @@ const METADATA_NORMALIZED = new Set(CLOUD_METADATA_ADDRESSES.map((a) => ipaddr.p
 const ALWAYS_REFUSED_PARSED = ALWAYS_REFUSED_RANGES.map((range) => ({ range, cidr: ipaddr.parseCIDR(range.cidr) }));
 
 const METADATA_RULE = 'relayprobe never connects to it, whatever the configuration';
-const PRIVATE_RULE =
-  'relayprobe does not connect to private, loopback or reserved addresses unless the operator allows the range (RELAYPROBE_ALLOW_TARGETS)';
+const PRIVATE_RULE = 'relayprobe does not connect to private, loopback or reserved addresses unless the operator allows the range (RELAYPROBE_ALLOW_TARGETS)';
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -190,10 +189,7 @@ function parseAllowCidr(entry: string): { ok: true; cidr: Cidr } | { ok: false; 
     }
     bits = Number(length);
   }
-  const network =
-    literal.kind === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(`${literal.canonical}/${bits}`)
-      : ipaddr.IPv6.networkAddressFromCIDR(`${literal.canonical}/${bits}`);
+  const network = literal.kind === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${literal.canonical}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${literal.canonical}/${bits}`);
   if (network.toString() !== literal.ip.toString()) {
     return { ok: false, message: `allowed target range ${shown} has host bits set; did you mean ${network.toString()}/${bits}?` };
   }

@@ -8,9 +8,7 @@ import ipaddr from 'ipaddr.js';
 import { parseIpAddress } from '@relayprobe/contracts';
 
 /** A parsed IP literal with its canonical text (dotted quad, or RFC 5952 lower-case IPv6). */
-export type IpLiteral =
-  | { kind: 'ipv4'; ip: ipaddr.IPv4; canonical: string }
-  | { kind: 'ipv6'; ip: ipaddr.IPv6; canonical: string };
+export type IpLiteral = { kind: 'ipv4'; ip: ipaddr.IPv4; canonical: string } | { kind: 'ipv6'; ip: ipaddr.IPv6; canonical: string };
 
 /** Parse an IPv4 or IPv6 literal (strict grammar, no brackets, no zone id). */
 export function parseIpLiteral(text: string): IpLiteral | undefined {

@@ -72,13 +72,15 @@ export async function addReverseNames(resolution: Resolution, resolver: DnsResol
   const reverse = resolver.reverse?.bind(resolver);
   if (!reverse) return;
   const wanted = resolution.addresses.filter((a) => a.allowed && (includePrivate || !isPrivateOrSpecial(a.address))).slice(0, MAX_REVERSE_LOOKUPS);
-  await Promise.all(wanted.map(async (entry) => {
-    const answer = await queryWithDeadline(() => reverse(entry.address), timeoutMs);
-    if (!answer.ok) return;
-    // The name goes into SMTP addresses as a local name, so it must be an RFC 5321 Domain.
-    const name = answer.value.map((n) => n.toLowerCase().replace(/\.$/, '')).find((n) => validateDomain(n) === null);
-    if (name) entry.reverseName = name;
-  }));
+  await Promise.all(
+    wanted.map(async (entry) => {
+      const answer = await queryWithDeadline(() => reverse(entry.address), timeoutMs);
+      if (!answer.ok) return;
+      // The name goes into SMTP addresses as a local name, so it must be an RFC 5321 Domain.
+      const name = answer.value.map((n) => n.toLowerCase().replace(/\.$/, '')).find((n) => validateDomain(n) === null);
+      if (name) entry.reverseName = name;
+    }),
+  );
 }
 
 /** Resolve a parsed target to its MX hosts and checked addresses, asking each name once. */
@@ -102,9 +104,7 @@ export function resolveLiteral(input: string, target: Extract<TargetInput, { kin
 }
 
 /** After the MX lookup: a finished resolution (null MX, a failure), or the hosts whose addresses come next. */
-export type MxStep =
-  | { done: true; resolution: Resolution }
-  | { done: false; resolution: Resolution; domain: string; hosts: string[]; implicit: boolean; mxAnswer: DnsOutcome<unknown> };
+export type MxStep = { done: true; resolution: Resolution } | { done: false; resolution: Resolution; domain: string; hosts: string[]; implicit: boolean; mxAnswer: DnsOutcome<unknown> };
 
 /** The MX question for `domain` (RFC 5321 §5.1, RFC 7505), asked once. */
 export async function lookupMx(input: string, domain: string, kind: Resolution['kind'], options: ResolveOptions): Promise<MxStep> {
@@ -145,14 +145,8 @@ export async function resolveHosts(step: Extract<MxStep, { done: false }>, optio
   for (const host of lookedUp) {
     if (resolution.addresses.length >= maxAddresses) break;
     // Both families at once; IPv4 first in the list (most mail servers are reached over IPv4).
-    const [v4, v6] = await Promise.all([
-      queryWithDeadline(() => resolver.resolve4(host), timeoutMs),
-      queryWithDeadline(() => resolver.resolve6(host), timeoutMs),
-    ]);
-    const found = [
-      ...answered(v4, host, problems).map((address) => [address, 4] as const),
-      ...answered(v6, host, problems).map((address) => [address, 6] as const),
-    ];
+    const [v4, v6] = await Promise.all([queryWithDeadline(() => resolver.resolve4(host), timeoutMs), queryWithDeadline(() => resolver.resolve6(host), timeoutMs)]);
+    const found = [...answered(v4, host, problems).map((address) => [address, 4] as const), ...answered(v6, host, problems).map((address) => [address, 6] as const)];
     for (const [address, family] of found) {
       const entry = judge(address, family, host, options.policy);
       if (seen.has(entry.address)) continue;
@@ -230,19 +224,11 @@ export function judge(address: string, family: 4 | 6, host: string | undefined, 
   }
   const canonical = ip.canonical; // dotted quad, or RFC 5952 for IPv6
   const verdict = policy.check(canonical);
-  return verdict.allowed
-    ? { address: canonical, family, ...base, allowed: true }
-    : { address: canonical, family, ...base, allowed: false, refusal: verdict.reason };
+  return verdict.allowed ? { address: canonical, family, ...base, allowed: true } : { address: canonical, family, ...base, allowed: false, refusal: verdict.reason };
 }
 
 /** Why no address was found: the worst failure seen, or that the names have no address. */
-export function noAddressError(
-  domain: string,
-  implicit: boolean,
-  mxAnswer: DnsOutcome<unknown>,
-  lookedUp: string[],
-  problems: LookupProblem[],
-): { code: ErrorCode; text: string } {
+export function noAddressError(domain: string, implicit: boolean, mxAnswer: DnsOutcome<unknown>, lookedUp: string[], problems: LookupProblem[]): { code: ErrorCode; text: string } {
   const worst = problems.find((p) => p.failure === 'timeout') ?? problems.find((p) => p.failure === 'failed');
   if (worst) {
     const code: ErrorCode = worst.failure === 'timeout' ? 'dns-timeout' : 'dns-failed';
@@ -250,9 +236,7 @@ export function noAddressError(
   }
   if (implicit) {
     const nxdomain = !mxAnswer.ok && mxAnswer.failure === 'not-found' && problems.length > 0 && problems.every((p) => p.failure === 'not-found');
-    return nxdomain
-      ? { code: 'dns-not-found', text: `${domain} does not exist in DNS (NXDOMAIN)` }
-      : { code: 'dns-not-found', text: `${domain} has no MX record and no address (A or AAAA)` };
+    return nxdomain ? { code: 'dns-not-found', text: `${domain} does not exist in DNS (NXDOMAIN)` } : { code: 'dns-not-found', text: `${domain} has no MX record and no address (A or AAAA)` };
   }
   return { code: 'dns-not-found', text: `no mail server of ${domain} has an address (A or AAAA): ${lookedUp.join(', ')}` };
 }

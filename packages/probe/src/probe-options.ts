@@ -3,8 +3,19 @@
 // unchecked; a bad field gets one sentence naming it).
 import { hostname } from 'node:os';
 import {
-  SUITES, TLS_MODES, escapeForDisplay, parseIpAddress, parsePort, readTarget, recipientRefusal, validateDomain, validateHeloName,
-  type ProbeRequest, type Suite, type TargetInput, type TlsMode,
+  SUITES,
+  TLS_MODES,
+  escapeForDisplay,
+  parseIpAddress,
+  parsePort,
+  readTarget,
+  recipientRefusal,
+  validateDomain,
+  validateHeloName,
+  type ProbeRequest,
+  type Suite,
+  type TargetInput,
+  type TlsMode,
 } from '@relayprobe/contracts';
 import type { ResultLimits } from '@relayprobe/engine';
 import { createAddressPolicy, type AddressPolicy } from './address-policy.js';
@@ -93,7 +104,7 @@ const quote = (value: string) => `"${escapeForDisplay(value.slice(0, 80))}"`;
 function describePorts(ports: readonly number[]): string {
   const sorted = [...new Set(ports)].sort((a, b) => a - b);
   const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
     runs.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(', '));
@@ -159,7 +170,12 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
     return bad('sourceAddress', `Invalid source address ${quote(options.sourceAddress)}: give an IPv4 or IPv6 address of this machine.`);
   }
   const greylistWait = Number(options.greylistWaitSeconds ?? DEFAULT_GREYLIST_WAIT_SECONDS);
-  if (!Number.isFinite(greylistWait) || greylistWait < 0 || greylistWait > MAX_GREYLIST_WAIT_SECONDS || (typeof options.greylistWaitSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.greylistWaitSeconds))) {
+  if (
+    !Number.isFinite(greylistWait) ||
+    greylistWait < 0 ||
+    greylistWait > MAX_GREYLIST_WAIT_SECONDS ||
+    (typeof options.greylistWaitSeconds === 'string' && !/^\d+(\.\d+)?$/.test(options.greylistWaitSeconds))
+  ) {
     return bad('greylistWait', `Invalid greylist wait ${quote(String(options.greylistWaitSeconds))}: give seconds, from 0 (no retry) to ${MAX_GREYLIST_WAIT_SECONDS}.`);
   }
   for (const server of options.dnsServers ?? []) {
@@ -168,7 +184,8 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   const deadline = options.probeDeadlineSeconds ?? DEFAULT_PROBE_DEADLINE_SECONDS;
   if (!Number.isFinite(deadline) || deadline <= 0) return bad('probeDeadline', 'The probe deadline must be a positive number of seconds.');
   const concurrency = options.serverConcurrency ?? DEFAULT_SERVER_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SERVER_CONCURRENCY) return bad('serverConcurrency', `Servers tested at once must be a whole number from 1 to ${MAX_SERVER_CONCURRENCY}.`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_SERVER_CONCURRENCY)
+    return bad('serverConcurrency', `Servers tested at once must be a whole number from 1 to ${MAX_SERVER_CONCURRENCY}.`);
   const domainDeadline = options.domainDeadlineSeconds ?? DEFAULT_DOMAIN_DEADLINE_SECONDS;
   if (!Number.isFinite(domainDeadline) || domainDeadline <= 0) return bad('domainDeadline', 'The domain test deadline must be a positive number of seconds.');
 
@@ -176,10 +193,28 @@ export function validateProbeOptions(options: ProbeOptions): Validation<Validate
   if (!policy.ok) return bad('allowCidrs', policy.message);
 
   const request: ProbeRequest = {
-    target: target.text, port: port.port, suite: suite as Suite, tls: tls as TlsMode, helo, testDomain,
-    sendMessage: options.sendMessage === true, timeoutSeconds: timeout, greylistWaitSeconds: greylistWait,
+    target: target.text,
+    port: port.port,
+    suite: suite as Suite,
+    tls: tls as TlsMode,
+    helo,
+    testDomain,
+    sendMessage: options.sendMessage === true,
+    timeoutSeconds: timeout,
+    greylistWaitSeconds: greylistWait,
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.sourceAddress !== undefined ? { sourceAddress: options.sourceAddress } : {}),
   };
-  return { ok: true, value: { request, target: target.target, to, policy: policy.policy, probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) + greylistWait * 1000, serverConcurrency: concurrency, domainDeadlineMs: domainDeadline * 1000 } };
+  return {
+    ok: true,
+    value: {
+      request,
+      target: target.target,
+      to,
+      policy: policy.policy,
+      probeDeadlineMs: Math.max(deadline * 1000, timeout * 1000) + greylistWait * 1000,
+      serverConcurrency: concurrency,
+      domainDeadlineMs: domainDeadline * 1000,
+    },
+  };
 }

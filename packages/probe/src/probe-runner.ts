@@ -3,10 +3,7 @@
 // nothing else). Used by the CLI and the server alike.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents,
-  type EventBody, type ProbeEvent, type ResultDocument,
-} from '@relayprobe/contracts';
+import { RELAYPROBE_VERSION, RESULT_SCHEMA_VERSION, REASON_CODES, documentFields, foldEvents, type EventBody, type ProbeEvent, type ResultDocument } from '@relayprobe/contracts';
 import { ProbeSession, Transcript, decideVerdict, type EngineAction, type EngineInput, type EngineTarget, type TimerName } from '@relayprobe/engine';
 import type { ProbeOptions } from './probe-options.js';
 import { prepareProbe, type Prepared, type PreparedProbe } from './probe-prepare.js';
@@ -40,7 +37,10 @@ export type ServerClaim = { ok: true; release: () => void } | { ok: false; code:
  * must use the addresses it saw (RFC 6647 §2.1). The run id is in the test message instead.
  */
 function stableToken(helo: string, sourceAddress: string | undefined, target: string, port: number): string {
-  return createHash('sha256').update(`relayprobe|${helo}|${sourceAddress ?? ''}|${target}|${port}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`relayprobe|${helo}|${sourceAddress ?? ''}|${target}|${port}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** A verdict given without a session (a pending probe whose server a service limit refused). */
@@ -91,7 +91,10 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
   };
 
   record({ type: 'resolution', resolution });
-  const targets: EngineTarget[] = resolution.addresses.filter((a) => a.allowed).slice(0, 5).map((a) => ({ address: a.address, family: a.family, host: a.host }));
+  const targets: EngineTarget[] = resolution.addresses
+    .filter((a) => a.allowed)
+    .slice(0, 5)
+    .map((a) => ({ address: a.address, family: a.family, host: a.host }));
   if (refusal || resolution.error || targets.length === 0) {
     const errorCode = resolution.error?.code;
     const code = errorCode === 'null-mx' || errorCode === 'address-refused' ? errorCode : 'dns-failed';
@@ -102,14 +105,29 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
   }
 
   const hints = [resolution.domain, ...resolution.mx.map((m) => m.exchange)].filter((n): n is string => n !== undefined && n.length > 0);
-  const engine = new ProbeSession({
-    runId: id, token: stableToken(request.helo, request.sourceAddress, targets[0]?.address ?? '', request.port), suite: request.suite, tls: request.tls, port: request.port, helo: request.helo,
-    testDomain: request.testDomain, sendMessage: request.sendMessage, to: validated.to,
-    replyTimeoutMs: request.timeoutSeconds * 1000, connectTimeoutMs: Math.min(request.timeoutSeconds * 1000, 15_000),
-    probeDeadlineMs: validated.probeDeadlineMs, greylistWaitMs: (request.greylistWaitSeconds ?? 0) * 1000, targets, localNameHints: hints,
-    reverseNames: targets.map((t) => resolution.addresses.find((a) => a.address === t.address)?.reverseName).filter((n): n is string => n !== undefined), wallClockStart: startedAt.getTime(),
-    ...(options.tlsSniffMs !== undefined ? { tlsSniffMs: options.tlsSniffMs } : {}),
-  }, transcript);
+  const engine = new ProbeSession(
+    {
+      runId: id,
+      token: stableToken(request.helo, request.sourceAddress, targets[0]?.address ?? '', request.port),
+      suite: request.suite,
+      tls: request.tls,
+      port: request.port,
+      helo: request.helo,
+      testDomain: request.testDomain,
+      sendMessage: request.sendMessage,
+      to: validated.to,
+      replyTimeoutMs: request.timeoutSeconds * 1000,
+      connectTimeoutMs: Math.min(request.timeoutSeconds * 1000, 15_000),
+      probeDeadlineMs: validated.probeDeadlineMs,
+      greylistWaitMs: (request.greylistWaitSeconds ?? 0) * 1000,
+      targets,
+      localNameHints: hints,
+      reverseNames: targets.map((t) => resolution.addresses.find((a) => a.address === t.address)?.reverseName).filter((n): n is string => n !== undefined),
+      wallClockStart: startedAt.getTime(),
+      ...(options.tlsSniffMs !== undefined ? { tlsSniffMs: options.tlsSniffMs } : {}),
+    },
+    transcript,
+  );
 
   return new Promise((resolve) => {
     const timers = new Map<TimerName, NodeJS.Timeout>();
@@ -188,7 +206,13 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
       let mine: SmtpSocket | undefined;
       // eslint-disable-next-line prefer-const -- an input delivered while the constructor runs must see undefined (and be dropped), not the temporal dead zone
       mine = new SmtpSocket({
-        address, family, port, implicitTls, expectedName: servername ?? address, localAddress: request.sourceAddress, trustedCa: options.trustedCa,
+        address,
+        family,
+        port,
+        implicitTls,
+        expectedName: servername ?? address,
+        localAddress: request.sourceAddress,
+        trustedCa: options.trustedCa,
         deliver: deliverFrom(() => mine),
       });
       return mine;
@@ -232,10 +256,13 @@ function runServerProbe(probe: PreparedProbe, hooks: ProbeHooks = {}, refusal?: 
             break;
           case 'set-timer': {
             clearTimeout(timers.get(action.timer));
-            timers.set(action.timer, setTimeout(() => {
-              timers.delete(action.timer);
-              feed({ type: 'timer', timer: action.timer, now: performance.now() });
-            }, action.ms));
+            timers.set(
+              action.timer,
+              setTimeout(() => {
+                timers.delete(action.timer);
+                feed({ type: 'timer', timer: action.timer, now: performance.now() });
+              }, action.ms),
+            );
             break;
           }
           case 'clear-timer':

@@ -46,7 +46,13 @@ export class SmtpSocket {
     const base = { host: options.address, port: options.port, family: options.family, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
     if (options.implicitTls) {
       const servername = sniName(options.expectedName);
-      const socket = tlsConnect({ ...base, ...(servername ? { servername } : {}), rejectUnauthorized: false, checkServerIdentity: noNameCheck, ...(options.trustedCa ? { ca: options.trustedCa } : {}) });
+      const socket = tlsConnect({
+        ...base,
+        ...(servername ? { servername } : {}),
+        rejectUnauthorized: false,
+        checkServerIdentity: noNameCheck,
+        ...(options.trustedCa ? { ca: options.trustedCa } : {}),
+      });
       socket.once('secureConnect', () => this.opened(tlsDetailsOf(socket, options.expectedName ?? options.address, servername)));
       this.socket = socket;
     } else {
@@ -97,7 +103,13 @@ export class SmtpSocket {
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
     const sni = sniName(servername);
-    const secure = tlsConnect({ socket: raw, ...(sni ? { servername: sni } : {}), rejectUnauthorized: false, checkServerIdentity: noNameCheck, ...(this.options.trustedCa ? { ca: this.options.trustedCa } : {}) });
+    const secure = tlsConnect({
+      socket: raw,
+      ...(sni ? { servername: sni } : {}),
+      rejectUnauthorized: false,
+      checkServerIdentity: noNameCheck,
+      ...(this.options.trustedCa ? { ca: this.options.trustedCa } : {}),
+    });
     let handshakeDone = false;
     secure.once('secureConnect', () => {
       handshakeDone = true;

@@ -6,7 +6,11 @@ import { isIP } from 'node:net';
 import type { TlsDetails } from '@relayprobe/contracts';
 
 const dn = (name: Record<string, string | string[]> | undefined): string =>
-  name ? Object.entries(name).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`).join(', ') : '';
+  name
+    ? Object.entries(name)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+        .join(', ')
+    : '';
 
 const iso = (text: string | undefined): string => {
   const date = text ? new Date(text) : undefined;

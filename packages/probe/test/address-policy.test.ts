@@ -7,13 +7,7 @@
 // operator can open up (allowPrivate, allow CIDRs), and what nothing opens up (cloud metadata).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CLOUD_METADATA_ADDRESSES,
-  createAddressPolicy,
-  isPrivateOrSpecial,
-  type AddressPolicy,
-  type AddressPolicyOptions,
-} from '../src/address-policy.js';
+import { CLOUD_METADATA_ADDRESSES, createAddressPolicy, isPrivateOrSpecial, type AddressPolicy, type AddressPolicyOptions } from '../src/address-policy.js';
 
 function policyOf(options: AddressPolicyOptions): AddressPolicy {
   const created = createAddressPolicy(options);
@@ -153,7 +147,16 @@ test('cloud metadata is refused even with allowPrivate and with an allow CIDR co
     }
   }
   assert.deepEqual([...CLOUD_METADATA_ADDRESSES].sort(), [
-    '100.100.100.200', '168.63.129.16', '169.254.169.123', '169.254.169.253', '169.254.169.254', '169.254.170.2', 'fd00:ec2::123', 'fd00:ec2::23', 'fd00:ec2::253', 'fd00:ec2::254',
+    '100.100.100.200',
+    '168.63.129.16',
+    '169.254.169.123',
+    '169.254.169.253',
+    '169.254.169.254',
+    '169.254.170.2',
+    'fd00:ec2::123',
+    'fd00:ec2::23',
+    'fd00:ec2::253',
+    'fd00:ec2::254',
   ]);
 });
 

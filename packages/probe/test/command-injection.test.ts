@@ -24,8 +24,14 @@ after(() => trap.close());
 
 /** Valid CLI-like options aimed at the trap: without the bad field, the probe would connect to it. */
 const atTrap = (server: ServerHandle, field: Partial<ProbeOptions>): ProbeOptions => ({
-  target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns,
-  helo: 'prober.relayprobe.test', timeoutSeconds: 0.2, ...field,
+  target: '127.0.0.1',
+  port: server.port,
+  allowedPorts: 'any',
+  allowPrivate: true,
+  resolver: noDns,
+  helo: 'prober.relayprobe.test',
+  timeoutSeconds: 0.2,
+  ...field,
 });
 
 // Field name as validation reports it → the field carrying `bad` (mid-value, where no trimming can help).
@@ -94,7 +100,10 @@ test('the trap does count: the same options without a bad field connect to it', 
 
 /** Every command event's text plus CRLF, in order: what the transcript says went on the wire. */
 const transcriptBytes = (events: readonly { type: string }[]) =>
-  (events.filter((e): e is CommandEvent => e.type === 'command')).map((e) => `${e.text}\r\n`).join('');
+  events
+    .filter((e): e is CommandEvent => e.type === 'command')
+    .map((e) => `${e.text}\r\n`)
+    .join('');
 
 test('a full standard probe with --send-message: every line ends in one CRLF, within RFC 5321 lengths, as the transcript says', async () => {
   // Long but valid fields push the vector lines towards the limit; STARTTLS puts half the
@@ -103,19 +112,32 @@ test('a full standard probe with --send-message: every line ends in one CRLF, wi
   const server = await startProfile('accept-all', { tls: 'valid' });
   try {
     const { result } = await probeLocal(server, {
-      suite: 'standard', sendMessage: true, to: `${'a'.repeat(64)}@${'m'.repeat(60)}.mine.example`,
-      helo: longDomain('h'), testDomain: longDomain('d'), timeoutSeconds: 2,
+      suite: 'standard',
+      sendMessage: true,
+      to: `${'a'.repeat(64)}@${'m'.repeat(60)}.mine.example`,
+      helo: longDomain('h'),
+      testDomain: longDomain('d'),
+      timeoutSeconds: 2,
     });
     assert.equal(result.delivery?.outcome, 'accepted', 'the delivery stage ran');
-    assert.ok(server.transcripts.every((t) => t.tls), 'every session went through STARTTLS');
+    assert.ok(
+      server.transcripts.every((t) => t.tls),
+      'every session went through STARTTLS',
+    );
     const raw = server.transcripts.flatMap((t) => t.rawReceived);
     const wire = wireLines(raw);
     assert.deepEqual(wire.bareCr, [], 'no bare CR');
     assert.deepEqual(wire.bareLf, [], 'no bare LF');
     assert.equal(wire.tail, '', 'the last line is terminated');
     assert.deepEqual(overLongLines(wire.lines), []);
-    assert.ok(wire.lines.every((line) => /^[\x20-\x7e]*$/.test(line)), 'printable ASCII only');
-    assert.deepEqual(wire.lines, server.transcripts.flatMap((t) => t.received));
+    assert.ok(
+      wire.lines.every((line) => /^[\x20-\x7e]*$/.test(line)),
+      'printable ASCII only',
+    );
+    assert.deepEqual(
+      wire.lines,
+      server.transcripts.flatMap((t) => t.received),
+    );
     assert.equal(Buffer.concat(raw).toString('latin1'), transcriptBytes(result.events), 'the transcript shows exactly what was sent');
   } finally {
     await server.close();
@@ -135,10 +157,7 @@ test('a long server name and a long test domain never build a line over 512 octe
       crash = reject;
       process.once('uncaughtException', reject);
     });
-    const { result } = await Promise.race([
-      probeLocal(server, { suite: 'standard', testDomain: longName('d'), timeoutSeconds: 1, probeDeadlineSeconds: 5 }),
-      crashed,
-    ]);
+    const { result } = await Promise.race([probeLocal(server, { suite: 'standard', testDomain: longName('d'), timeoutSeconds: 1, probeDeadlineSeconds: 5 }), crashed]);
     assert.ok(result.verdict, 'the probe finished with a verdict');
     assert.equal(result.vectors.length, 22, 'every test has a result');
     const wire = wireLines(server.transcripts.flatMap((t) => t.rawReceived));

@@ -9,12 +9,27 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_HOSTNAME, HOSTILE_NAMES, TERMINAL_ESCAPES_TEXT, hostileBanner, startHostile, startScriptedServer,
-  type HostileName, type HostileOptions, type ServerHandle,
+  DEFAULT_HOSTNAME,
+  HOSTILE_NAMES,
+  TERMINAL_ESCAPES_TEXT,
+  hostileBanner,
+  startHostile,
+  startScriptedServer,
+  type HostileName,
+  type HostileOptions,
+  type ServerHandle,
 } from '@relayprobe/testkit';
 import {
-  ResultDocument as ResultSchema, formatTranscript, formatVerdict, isDisplaySafe, schemaErrors, toSafeJson,
-  type ReasonCode, type ReplyEvent, type ResultDocument, type VerdictCode,
+  ResultDocument as ResultSchema,
+  formatTranscript,
+  formatVerdict,
+  isDisplaySafe,
+  schemaErrors,
+  toSafeJson,
+  type ReasonCode,
+  type ReplyEvent,
+  type ResultDocument,
+  type VerdictCode,
 } from '@relayprobe/contracts';
 import { countResources, settledResources, type ResourceCounts } from './resource-census.js';
 import { errorCodes, errorEvents, evidenceOf, timedProbe, type TimedRun } from './timed-probe.js';
@@ -66,10 +81,15 @@ const evidenceStartsWith = (prefix: string) => (run: TimedRun, server: ServerHan
   assert.equal(evidence[0]?.subarray(0, prefix.length).toString('latin1'), prefix);
 };
 const malformedGreeting = (line: string): Expectation => ({
-  verdict: 'inconclusive', reason: 'protocol-error', errors: ['malformed-reply'], check: evidenceStartsWith(line),
+  verdict: 'inconclusive',
+  reason: 'protocol-error',
+  errors: ['malformed-reply'],
+  check: evidenceStartsWith(line),
 });
 const closedAfterTlsFailure = (error: string, deadlines = 0): Expectation => ({
-  verdict: 'closed', errors: [error], deadlines,
+  verdict: 'closed',
+  errors: [error],
+  deadlines,
   check: ({ result }, server) => {
     // --tls auto: the failed upgrade is recorded, then the tests run again in plain text.
     assert.equal(server.connections, 2);
@@ -84,7 +104,11 @@ const EXPECTED: Record<HostileName, Expectation> = {
   'endless-line': { verdict: 'inconclusive', reason: 'protocol-error', errors: ['line-too-long'], flood: true, check: evidenceStartsWith('220 xxxx') },
   'random-bytes': { verdict: 'inconclusive', reason: 'protocol-error', errorOneOf: PROTOCOL_ERRORS, flood: true, check: neverSpoke },
   'endless-continuation': {
-    verdict: 'inconclusive', reason: 'protocol-error', errors: ['reply-too-large'], flood: true, check: evidenceStartsWith('220-x\r\n220-x\r\n'),
+    verdict: 'inconclusive',
+    reason: 'protocol-error',
+    errors: ['reply-too-large'],
+    flood: true,
+    check: evidenceStartsWith('220-x\r\n220-x\r\n'),
   },
   'long-line-600': {
     verdict: 'closed',
@@ -100,7 +124,9 @@ const EXPECTED: Record<HostileName, Expectation> = {
   'invalid-code-600': malformedGreeting(`600 ${HOST} ESMTP\r\n`),
   'invalid-code-220x': malformedGreeting(`220x ${HOST} ESMTP\r\n`),
   'code-change-mid-reply': {
-    verdict: 'inconclusive', reason: 'protocol-error', errors: ['malformed-reply'],
+    verdict: 'inconclusive',
+    reason: 'protocol-error',
+    errors: ['malformed-reply'],
     check: (run, server) => {
       neverSpoke(run, server);
       assert.match(errorEvents(run.result)[0]?.text ?? '', /changed from 220 to 250/);
@@ -119,7 +145,11 @@ const EXPECTED: Record<HostileName, Expectation> = {
   },
   'bare-lf': {
     verdict: 'closed',
-    check: ({ result }) => assert.ok(replies(result).every((r) => r.flags.includes('bare-lf')), 'every LF-only reply is flagged'),
+    check: ({ result }) =>
+      assert.ok(
+        replies(result).every((r) => r.flags.includes('bare-lf')),
+        'every LF-only reply is flagged',
+      ),
   },
   'one-byte-per-second': {
     scenario: { intervalMs: 10 },
@@ -129,10 +159,14 @@ const EXPECTED: Record<HostileName, Expectation> = {
   },
   'silent-after-ehlo': { verdict: 'inconclusive', reason: 'tarpit', errors: ['reply-timeout'], deadlines: 1 },
   'early-talker': {
-    verdict: 'closed', errors: ['unsolicited-data'],
+    verdict: 'closed',
+    errors: ['unsolicited-data'],
     check: ({ result }) => {
       const unsolicited = replies(result).filter((r) => r.flags.includes('unsolicited'));
-      assert.deepEqual(unsolicited.map((r) => r.lines), [['250 unsolicited'], ['250 ok']]);
+      assert.deepEqual(
+        unsolicited.map((r) => r.lines),
+        [['250 unsolicited'], ['250 ok']],
+      );
       const ehlo = replies(result).find((r) => r.phase === 'ehlo' && !r.flags.includes('unsolicited'));
       assert.equal(ehlo?.lines[0], `250-${HOST}`, 'the stray 250 was not taken as the EHLO reply');
       assert.equal(result.vectors.find((v) => v.id === 'R01')?.outcome, 'relay-denied');
@@ -140,22 +174,30 @@ const EXPECTED: Record<HostileName, Expectation> = {
   },
   '421-mid-session': {
     probe: { suite: 'standard' },
-    verdict: 'closed', errors: ['service-unavailable'],
+    verdict: 'closed',
+    errors: ['service-unavailable'],
     check: ({ result }, server) => {
       assert.ok(server.connections > 1, 'reconnected after each 421');
       assert.equal(result.vectors.length, 22, 'every test of the standard suite has a result');
-      assert.ok(result.vectors.every((v) => v.outcome !== 'not-run' && v.outcome !== 'not-completed'), 'and a real outcome');
+      assert.ok(
+        result.vectors.every((v) => v.outcome !== 'not-run' && v.outcome !== 'not-completed'),
+        'and a real outcome',
+      );
     },
   },
   '554-greeting': {
-    verdict: 'unreachable', reason: 'no-service', errors: ['no-service'],
+    verdict: 'unreachable',
+    reason: 'no-service',
+    errors: ['no-service'],
     check: (_run, server) => assert.deepEqual(received(server), ['QUIT'], 'RFC 5321 §3.1: QUIT after a 554 greeting, nothing else'),
   },
   'starttls-garbage': closedAfterTlsFailure('tls-failed'),
   'starttls-reset': closedAfterTlsFailure('tls-failed'),
   'starttls-silence': closedAfterTlsFailure('tls-timeout', 1),
   'starttls-injection': {
-    verdict: 'inconclusive', reason: 'starttls-unavailable', errors: ['starttls-injection'],
+    verdict: 'inconclusive',
+    reason: 'starttls-unavailable',
+    errors: ['starttls-injection'],
     check: ({ result }) => {
       assert.deepEqual(evidenceOf(result), [Buffer.from('250 injected\r\n')]);
       assert.ok(!replies(result).some((r) => r.lines.includes('250 injected')), 'the injected line is never read as a reply');
@@ -163,15 +205,20 @@ const EXPECTED: Record<HostileName, Expectation> = {
     },
   },
   'reset-mid-reply': {
-    verdict: 'inconclusive', reason: 'connection-lost', errors: ['connection-reset'],
+    verdict: 'inconclusive',
+    reason: 'connection-lost',
+    errors: ['connection-reset'],
     check: ({ result }) => assert.ok(!replies(result).some((r) => r.phase === 'ehlo'), 'half a reply is never a reply'),
   },
   greylisting: {
-    verdict: 'inconclusive', reason: 'greylisting',
+    verdict: 'inconclusive',
+    reason: 'greylisting',
     check: ({ result }) => assert.ok(result.vectors.every((v) => v.outcome === 'deferred')),
   },
   'terminal-escapes': {
-    verdict: 'inconclusive', reason: 'helo-refused', errors: ['helo-refused'],
+    verdict: 'inconclusive',
+    reason: 'helo-refused',
+    errors: ['helo-refused'],
     check: ({ result }) => {
       // The exact text is kept, every control and invisible character included (HOUSE-STYLE rule 8);
       // what is shown is escaped (assertWellFormed: the transcript, the verdict's lines included).
@@ -183,7 +230,8 @@ const EXPECTED: Record<HostileName, Expectation> = {
     },
   },
   'control-flood': {
-    verdict: 'closed', flood: true,
+    verdict: 'closed',
+    flood: true,
     check: ({ result }) => {
       // What one result stores is capped (result-limits.test.ts has each cap): 64 KB replies kept as 4 KiB, once.
       assert.ok(Buffer.byteLength(toSafeJson(result)) < 512 * 1024, `${Buffer.byteLength(toSafeJson(result))} bytes stored`);
@@ -200,7 +248,9 @@ function assertWellFormed(run: TimedRun, boundMs: number): void {
   assert.equal(result.events.at(-1)?.type, 'verdict');
   assert.ok(run.ms <= boundMs, `finished in ${Math.round(run.ms)} ms; its deadlines bound it to ${boundMs} ms`);
   for (const evidence of evidenceOf(result)) assert.ok(evidence.length <= EVIDENCE_CAP, `evidence of ${evidence.length} bytes`);
-  const unsafe = formatTranscript(result.events).split('\n').filter((line) => !isDisplaySafe(line));
+  const unsafe = formatTranscript(result.events)
+    .split('\n')
+    .filter((line) => !isDisplaySafe(line));
   assert.deepEqual(unsafe, [], 'no raw control or bidi character reaches the transcript');
 }
 
@@ -220,7 +270,11 @@ for (const name of HOSTILE_NAMES) {
       assert.equal(result.verdict?.code, expected.verdict, JSON.stringify(result.verdict));
       if (expected.reason) assert.ok(reasonsOf(result).includes(expected.reason), `reasons: ${reasonsOf(result).join(', ')}`);
       for (const code of expected.errors ?? []) assert.ok(errorCodes(result).includes(code), `${code} in ${errorCodes(result).join(', ')}`);
-      if (expected.errorOneOf) assert.ok(errorCodes(result).some((c) => expected.errorOneOf?.includes(c)), errorCodes(result).join(', '));
+      if (expected.errorOneOf)
+        assert.ok(
+          errorCodes(result).some((c) => expected.errorOneOf?.includes(c)),
+          errorCodes(result).join(', '),
+        );
       assertWellFormed(run, 3 * Math.max(1, expected.deadlines ?? 0) * probe.timeoutSeconds * 1000);
       if (expected.flood) assert.ok(run.rssGrowth < FLOOD_RSS_BOUND, `RSS grew ${run.rssGrowth >> 20} MB`);
       expected.check?.(run, server);

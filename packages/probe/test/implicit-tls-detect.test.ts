@@ -42,74 +42,113 @@ async function against(start: () => Promise<ServerHandle>, body: (server: Server
 }
 
 test('--tls auto on a non-465 port that speaks implicit TLS: detected, and the whole probe runs over TLS', HANG_GUARD, async () => {
-  await against(() => startProfile('implicit-tls'), async (server) => {
-    const { result, live } = await probeLocal(server, { suite: 'standard', timeoutSeconds: LONG_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
-    assert.equal(result.request.tls, 'auto', 'the default mode');
-    assert.equal(result.verdict?.code, 'closed', JSON.stringify(result.verdict));
-    assert.ok(!errorCodes(result).includes('greeting-timeout'), errorCodes(result).join(', '));
-    assert.ok((result.durationMs ?? Infinity) < (LONG_TIMEOUT_SECONDS * 1000) / 2, `took ${result.durationMs} ms, well under the ${LONG_TIMEOUT_SECONDS} s reply timeout`);
+  await against(
+    () => startProfile('implicit-tls'),
+    async (server) => {
+      const { result, live } = await probeLocal(server, { suite: 'standard', timeoutSeconds: LONG_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
+      assert.equal(result.request.tls, 'auto', 'the default mode');
+      assert.equal(result.verdict?.code, 'closed', JSON.stringify(result.verdict));
+      assert.ok(!errorCodes(result).includes('greeting-timeout'), errorCodes(result).join(', '));
+      assert.ok((result.durationMs ?? Infinity) < (LONG_TIMEOUT_SECONDS * 1000) / 2, `took ${result.durationMs} ms, well under the ${LONG_TIMEOUT_SECONDS} s reply timeout`);
 
-    assert.deepEqual(infoCodes(result).filter((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')), ['tls-sniff', 'implicit-tls-detected']);
-    assert.match(infoText(result, 'implicit-tls-detected'), /^No greeting after 100 ms in plain text; this port speaks TLS from the first byte \(implicit TLS\)\./);
-    // The CLI prints exactly these lines (transcript-format.ts): the decision is an === info line.
-    const transcript = formatTranscript(result.events).split('\n');
-    assert.ok(transcript.some((l) => /^=== No greeting after 100 ms in plain text; this port speaks TLS from the first byte \(implicit TLS\)\. Going on over TLS/.test(l)), transcript.join('\n'));
-    assert.ok(transcript.some((l) => l.startsWith('=== TLS started: ') && l.includes('trusted, name matches')), 'the TLS details, judged against the fixture CA');
-    assert.ok(transcript.some((l) => l === ' ~> EHLO prober.relayprobe.test'), 'commands inside TLS');
-    assert.deepEqual(live.map((e) => e.seq), result.events.map((e) => e.seq), 'the live stream carries the same events');
+      assert.deepEqual(
+        infoCodes(result).filter((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')),
+        ['tls-sniff', 'implicit-tls-detected'],
+      );
+      assert.match(infoText(result, 'implicit-tls-detected'), /^No greeting after 100 ms in plain text; this port speaks TLS from the first byte \(implicit TLS\)\./);
+      // The CLI prints exactly these lines (transcript-format.ts): the decision is an === info line.
+      const transcript = formatTranscript(result.events).split('\n');
+      assert.ok(
+        transcript.some((l) => /^=== No greeting after 100 ms in plain text; this port speaks TLS from the first byte \(implicit TLS\)\. Going on over TLS/.test(l)),
+        transcript.join('\n'),
+      );
+      assert.ok(
+        transcript.some((l) => l.startsWith('=== TLS started: ') && l.includes('trusted, name matches')),
+        'the TLS details, judged against the fixture CA',
+      );
+      assert.ok(
+        transcript.some((l) => l === ' ~> EHLO prober.relayprobe.test'),
+        'commands inside TLS',
+      );
+      assert.deepEqual(
+        live.map((e) => e.seq),
+        result.events.map((e) => e.seq),
+        'the live stream carries the same events',
+      );
 
-    const commands = result.events.filter((e) => e.type === 'command');
-    assert.ok(commands.length > 0 && commands.every((e) => e.type === 'command' && e.tls), 'every command inside TLS');
-    assert.equal(result.session?.tls?.authorized, true);
+      const commands = result.events.filter((e) => e.type === 'command');
+      assert.ok(commands.length > 0 && commands.every((e) => e.type === 'command' && e.tls), 'every command inside TLS');
+      assert.equal(result.session?.tls?.authorized, true);
 
-    // Server side: the plain connection heard nothing and was closed by us; every other one, the
-    // reconnects of the suite included, was TLS from the first byte.
-    const [plain, ...rest] = server.transcripts;
-    assert.deepEqual(plain?.received, [], 'nothing was ever written on the plain connection');
-    assert.equal(plain?.closedBy, 'client', 'the abandoned plain socket was destroyed');
-    assert.ok(rest.length >= 2, `${rest.length} TLS connections: the standard suite reconnects after 8 refusals`);
-    assert.ok(rest.every((t) => t.tls), 'reconnects use implicit TLS too');
-    assert.equal(result.session?.connections, server.connections, 'every connection is counted');
-    assert.ok(!result.events.some((e) => e.type === 'info' && e.code === 'connecting' && !e.text.includes('with implicit TLS') && e.seq > (infos(result).find((i) => i.code === 'implicit-tls-detected')?.seq ?? 0)),
-      'every later "Trying" says implicit TLS');
-  });
+      // Server side: the plain connection heard nothing and was closed by us; every other one, the
+      // reconnects of the suite included, was TLS from the first byte.
+      const [plain, ...rest] = server.transcripts;
+      assert.deepEqual(plain?.received, [], 'nothing was ever written on the plain connection');
+      assert.equal(plain?.closedBy, 'client', 'the abandoned plain socket was destroyed');
+      assert.ok(rest.length >= 2, `${rest.length} TLS connections: the standard suite reconnects after 8 refusals`);
+      assert.ok(
+        rest.every((t) => t.tls),
+        'reconnects use implicit TLS too',
+      );
+      assert.equal(result.session?.connections, server.connections, 'every connection is counted');
+      assert.ok(
+        !result.events.some(
+          (e) => e.type === 'info' && e.code === 'connecting' && !e.text.includes('with implicit TLS') && e.seq > (infos(result).find((i) => i.code === 'implicit-tls-detected')?.seq ?? 0),
+        ),
+        'every later "Trying" says implicit TLS',
+      );
+    },
+  );
 });
 
 test('--tls none on the same port never switches: the greeting timeout, as before', HANG_GUARD, async () => {
-  await against(() => startProfile('implicit-tls'), async (server) => {
-    const { result } = await probeLocal(server, { suite: 'quick', tls: 'none', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
-    assert.equal(result.verdict?.code, 'inconclusive');
-    assert.ok(reasonsOf(result).includes('tarpit'), reasonsOf(result).join(', '));
-    assert.deepEqual(errorCodes(result), ['greeting-timeout']);
-    assert.ok(!infoCodes(result).some((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')), infoCodes(result).join(', '));
-    assert.equal(server.connections, 1, 'no second connection');
-  });
+  await against(
+    () => startProfile('implicit-tls'),
+    async (server) => {
+      const { result } = await probeLocal(server, { suite: 'quick', tls: 'none', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
+      assert.equal(result.verdict?.code, 'inconclusive');
+      assert.ok(reasonsOf(result).includes('tarpit'), reasonsOf(result).join(', '));
+      assert.deepEqual(errorCodes(result), ['greeting-timeout']);
+      assert.ok(!infoCodes(result).some((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')), infoCodes(result).join(', '));
+      assert.equal(server.connections, 1, 'no second connection');
+    },
+  );
 });
 
 test('a silent server with --tls auto: the TLS check gets no handshake, and the probe ends as a greeting timeout (tarpit)', HANG_GUARD, async () => {
-  await against(() => startHostile('silent'), async (server) => {
-    const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
-    assert.equal(result.verdict?.code, 'inconclusive');
-    assert.ok(reasonsOf(result).includes('tarpit'), reasonsOf(result).join(', '));
-    assert.deepEqual(errorCodes(result), ['greeting-timeout']);
-    assert.deepEqual(infoCodes(result).filter((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')), ['tls-sniff', 'implicit-tls-not-detected']);
-    assert.match(infoText(result, 'implicit-tls-not-detected'), /no handshake before the greeting deadline/);
-    assert.match(formatTranscript(result.events), /^=== The TLS check got no handshake before the greeting deadline either; it was abandoned\.\n\*\*\* No complete greeting within 1 s/m,
-      'the transcript says TLS was tried and failed, then the timeout');
-    assert.equal(server.connections, 2, 'the plain connection and the TLS check');
-    // Nothing but a TLS ClientHello ever reached the server: no SMTP command before a greeting.
-    const [plain, check] = server.transcripts;
-    assert.deepEqual(plain?.rawReceived, []);
-    assert.equal(check?.rawReceived[0]?.[0], 0x16, 'a TLS handshake record');
-  });
+  await against(
+    () => startHostile('silent'),
+    async (server) => {
+      const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
+      assert.equal(result.verdict?.code, 'inconclusive');
+      assert.ok(reasonsOf(result).includes('tarpit'), reasonsOf(result).join(', '));
+      assert.deepEqual(errorCodes(result), ['greeting-timeout']);
+      assert.deepEqual(
+        infoCodes(result).filter((c) => c === 'tls-sniff' || c.startsWith('implicit-tls')),
+        ['tls-sniff', 'implicit-tls-not-detected'],
+      );
+      assert.match(infoText(result, 'implicit-tls-not-detected'), /no handshake before the greeting deadline/);
+      assert.match(
+        formatTranscript(result.events),
+        /^=== The TLS check got no handshake before the greeting deadline either; it was abandoned\.\n\*\*\* No complete greeting within 1 s/m,
+        'the transcript says TLS was tried and failed, then the timeout',
+      );
+      assert.equal(server.connections, 2, 'the plain connection and the TLS check');
+      // Nothing but a TLS ClientHello ever reached the server: no SMTP command before a greeting.
+      const [plain, check] = server.transcripts;
+      assert.deepEqual(plain?.rawReceived, []);
+      assert.equal(check?.rawReceived[0]?.[0], 0x16, 'a TLS handshake record');
+    },
+  );
 });
 
 test('a port that answers the TLS check with plain bytes: the handshake fails, said, and the plain wait goes on to its deadline', HANG_GUARD, async () => {
   // Silent until the client speaks; then (only the TLS check ever does) a line that is not TLS.
-  const notTls = () => startScriptedServer(async (peer) => {
-    if (await peer.waitForData()) peer.write('500 5.5.1 not TLS here\r\n');
-    while ((await peer.readLine()) !== null);
-  });
+  const notTls = () =>
+    startScriptedServer(async (peer) => {
+      if (await peer.waitForData()) peer.write('500 5.5.1 not TLS here\r\n');
+      while ((await peer.readLine()) !== null);
+    });
   await against(notTls, async (server) => {
     const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
     assert.deepEqual(errorCodes(result), ['greeting-timeout']);
@@ -122,10 +161,11 @@ test('a port that answers the TLS check with plain bytes: the handshake fails, s
 });
 
 test('half a greeting that arrives slowly is a slow server, never a TLS candidate', HANG_GUARD, async () => {
-  const halfGreeting = () => startScriptedServer(async (peer) => {
-    peer.write('220 mx.relay-test.example ES');
-    while ((await peer.readLine()) !== null);
-  });
+  const halfGreeting = () =>
+    startScriptedServer(async (peer) => {
+      peer.write('220 mx.relay-test.example ES');
+      while ((await peer.readLine()) !== null);
+    });
   await against(halfGreeting, async (server) => {
     const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
     assert.deepEqual(errorCodes(result), ['greeting-timeout']);
@@ -136,19 +176,25 @@ test('half a greeting that arrives slowly is a slow server, never a TLS candidat
 });
 
 test('a greeting dribbled one byte at a time, slower than the reply timeout: no TLS check either', HANG_GUARD, async () => {
-  await against(() => startHostile('one-byte-per-second', { intervalMs: 250 }), async (server) => {
-    const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
-    assert.deepEqual(errorCodes(result), ['greeting-timeout']);
-    assert.ok(!infoCodes(result).includes('tls-sniff'));
-    assert.equal(server.connections, 1);
-  });
+  await against(
+    () => startHostile('one-byte-per-second', { intervalMs: 250 }),
+    async (server) => {
+      const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: SHORT_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
+      assert.deepEqual(errorCodes(result), ['greeting-timeout']);
+      assert.ok(!infoCodes(result).includes('tls-sniff'));
+      assert.equal(server.connections, 1);
+    },
+  );
 });
 
 test('a plain-text server that greets promptly is never checked', HANG_GUARD, async () => {
-  await against(() => startProfile('postfix-closed'), async (server) => {
-    const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: LONG_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
-    assert.equal(result.verdict?.code, 'closed');
-    assert.ok(!infoCodes(result).includes('tls-sniff'));
-    assert.equal(server.connections, result.session?.connections);
-  });
+  await against(
+    () => startProfile('postfix-closed'),
+    async (server) => {
+      const { result } = await probeLocal(server, { suite: 'quick', timeoutSeconds: LONG_TIMEOUT_SECONDS, tlsSniffMs: SNIFF_MS });
+      assert.equal(result.verdict?.code, 'closed');
+      assert.ok(!infoCodes(result).includes('tls-sniff'));
+      assert.equal(server.connections, result.session?.connections);
+    },
+  );
 });

@@ -18,12 +18,23 @@ export interface LocalRun {
 /** Probe the server at 127.0.0.1:port with loopback allowed and the fixture CA trusted; `live` collects the events unless `hooks.onEvent` takes them. */
 export async function probeLocal(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}, hooks: ProbeHooks = {}): Promise<LocalRun> {
   const live: ProbeEvent[] = [];
-  const outcome = await runProbe({
-    target: '127.0.0.1', port: server.port, allowedPorts: 'any', allowPrivate: true, resolver: noDns, helo: 'prober.relayprobe.test',
-    // greylistWaitSeconds 0: the testkit's greylister never lets a retry through (the retry is
-    // tested against a real greylister, postgrey, in packages/mta-lab).
-    trustedCa: fixtureCa.cert, timeoutSeconds: 5, greylistWaitSeconds: 0, ...overrides,
-  }, { onEvent: (e) => live.push(e), ...hooks });
+  const outcome = await runProbe(
+    {
+      target: '127.0.0.1',
+      port: server.port,
+      allowedPorts: 'any',
+      allowPrivate: true,
+      resolver: noDns,
+      helo: 'prober.relayprobe.test',
+      // greylistWaitSeconds 0: the testkit's greylister never lets a retry through (the retry is
+      // tested against a real greylister, postgrey, in packages/mta-lab).
+      trustedCa: fixtureCa.cert,
+      timeoutSeconds: 5,
+      greylistWaitSeconds: 0,
+      ...overrides,
+    },
+    { onEvent: (e) => live.push(e), ...hooks },
+  );
   if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
   return { result: outcome.result, live };
 }

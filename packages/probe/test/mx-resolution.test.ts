@@ -87,12 +87,20 @@ test('a null MX means no mail: error null-mx, no fallback to the address records
 
 test('a "." among other MX records is skipped, not taken as a null MX', async () => {
   const { resolution } = await resolve('mixed.example', {
-    mx: { 'mixed.example': [{ exchange: '', priority: 0 }, { exchange: 'mx.mixed.example', priority: 10 }] },
+    mx: {
+      'mixed.example': [
+        { exchange: '', priority: 0 },
+        { exchange: 'mx.mixed.example', priority: 10 },
+      ],
+    },
     a: { 'mx.mixed.example': ['192.0.2.7'] },
   });
   assert.equal(resolution.nullMx, false);
   assert.equal(resolution.error, undefined);
-  assert.deepEqual(resolution.addresses.map((a) => a.address), ['192.0.2.7']);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.address),
+    ['192.0.2.7'],
+  );
 });
 
 test('no MX record: the domain is its own implicit MX (RFC 5321 §5.1)', async () => {
@@ -115,7 +123,10 @@ test('no MX record: the domain is its own implicit MX (RFC 5321 §5.1)', async (
 test('an empty MX answer is treated like no MX record', async () => {
   const { resolution } = await resolve('empty.example', { mx: { 'empty.example': [] }, a: { 'empty.example': ['192.0.2.3'] } });
   assert.equal(resolution.implicitMx, true);
-  assert.deepEqual(resolution.addresses.map((a) => a.address), ['192.0.2.3']);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.address),
+    ['192.0.2.3'],
+  );
 });
 
 test('NXDOMAIN gives dns-not-found; a name with neither MX nor address too', async () => {
@@ -216,7 +227,10 @@ test('cloud metadata reached through an MX name is refused, even for the CLI pol
     const { resolution } = await resolve('evil.example', zone, { policy });
     assert.equal(resolution.error?.code, 'address-refused');
     assert.match(resolution.error?.text ?? '', /169\.254\.169\.254 is a cloud metadata address/);
-    assert.equal(resolution.addresses.every((a) => !a.allowed), true);
+    assert.equal(
+      resolution.addresses.every((a) => !a.allowed),
+      true,
+    );
   }
 });
 
@@ -232,17 +246,22 @@ test('addresses are capped at 5 (deduplicated); hosts past the cap are not asked
     a: { 'mx1.big.example': ['192.0.2.1', '192.0.2.2', '192.0.2.1'], 'mx2.big.example': ['192.0.2.2', '192.0.2.3', '192.0.2.4'], 'mx3.big.example': ['192.0.2.9'] },
     aaaa: { 'mx1.big.example': ['2001:db8::1'], 'mx2.big.example': ['2001:db8::2', '2001:db8::3'] },
   });
-  assert.deepEqual(resolution.addresses.map((a) => `${a.host} ${a.address}`), [
-    'mx1.big.example 192.0.2.1',
-    'mx1.big.example 192.0.2.2',
-    'mx1.big.example 2001:db8::1',
-    'mx2.big.example 192.0.2.3',
-    'mx2.big.example 192.0.2.4',
-  ]);
+  assert.deepEqual(
+    resolution.addresses.map((a) => `${a.host} ${a.address}`),
+    ['mx1.big.example 192.0.2.1', 'mx1.big.example 192.0.2.2', 'mx1.big.example 2001:db8::1', 'mx2.big.example 192.0.2.3', 'mx2.big.example 192.0.2.4'],
+  );
   assert.equal(resolution.error, undefined);
-  assert.equal(calls.some((c) => c.includes('mx3.big.example')), false, 'mx3 is past the cap and never asked');
+  assert.equal(
+    calls.some((c) => c.includes('mx3.big.example')),
+    false,
+    'mx3 is past the cap and never asked',
+  );
 
-  const two = await resolve('big.example', { mx: { 'big.example': [{ exchange: 'mx.big.example', priority: 1 }] }, a: { 'mx.big.example': ['192.0.2.1', '192.0.2.2', '192.0.2.3'] } }, { maxAddresses: 2 });
+  const two = await resolve(
+    'big.example',
+    { mx: { 'big.example': [{ exchange: 'mx.big.example', priority: 1 }] }, a: { 'mx.big.example': ['192.0.2.1', '192.0.2.2', '192.0.2.3'] } },
+    { maxAddresses: 2 },
+  );
   assert.equal(two.resolution.addresses.length, 2);
 });
 
@@ -252,7 +271,10 @@ test('a refused address past the cap is still caught and listed as the evidence'
   });
   assert.equal(resolution.error?.code, 'address-refused');
   assert.match(resolution.error?.text ?? '', /127\.0\.0\.1 is a loopback address/);
-  assert.deepEqual(resolution.addresses.map((a) => a.address), ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5', '127.0.0.1']);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.address),
+    ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5', '127.0.0.1'],
+  );
 });
 
 test('each name is asked once per type, even when MX records repeat it or point at the domain', async () => {
@@ -268,7 +290,10 @@ test('each name is asked once per type, even when MX records repeat it or point 
     a: { 'self.example': ['192.0.2.50'], 'backup.self.example': ['192.0.2.51'] },
   });
   assert.deepEqual(calls.sort(), ['A backup.self.example', 'A self.example', 'AAAA backup.self.example', 'AAAA self.example', 'MX self.example']);
-  assert.deepEqual(resolution.addresses.map((a) => a.address), ['192.0.2.50', '192.0.2.51']);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.address),
+    ['192.0.2.50', '192.0.2.51'],
+  );
 });
 
 test('MX names outside the LDH grammar are skipped; none left is dns-failed', async () => {
@@ -287,7 +312,12 @@ test('MX names outside the LDH grammar are skipped; none left is dns-failed', as
   assert.deepEqual(some.calls.filter((c) => !c.startsWith('MX')).sort(), ['A good.messy.example', 'AAAA good.messy.example']);
 
   const none = await resolve('awful.example', {
-    mx: { 'awful.example': [{ exchange: 'bad_name.example', priority: 1 }, { exchange: 'evil\u0000.example', priority: 2 }] },
+    mx: {
+      'awful.example': [
+        { exchange: 'bad_name.example', priority: 1 },
+        { exchange: 'evil\u0000.example', priority: 2 },
+      ],
+    },
   });
   assert.equal(none.resolution.error?.code, 'dns-failed');
   assert.match(none.resolution.error?.text ?? '', /none of the MX names of awful\.example is a valid host name/);
@@ -301,7 +331,10 @@ test('resolver answers that are not strict literals are refused, never passed on
     aaaa: { 'garbage.example': ['fe80::1%eth0'] },
   });
   assert.equal(resolution.error?.code, 'address-refused');
-  assert.deepEqual(resolution.addresses.map((a) => a.allowed), [false, true, false]);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.allowed),
+    [false, true, false],
+  );
   assert.match(resolution.addresses[0]?.refusal ?? '', /not an IPv4 address/);
   assert.match(resolution.addresses[2]?.refusal ?? '', /not an IPv6 address/);
 });
@@ -315,7 +348,10 @@ test('an IDN e-mail domain is looked up in its xn-- form', async () => {
   assert.equal(resolution.kind, 'email');
   assert.equal(resolution.domain, 'xn--bcher-kva.example');
   assert.equal(calls[0], 'MX xn--bcher-kva.example');
-  assert.deepEqual(resolution.addresses.map((a) => a.address), ['192.0.2.44']);
+  assert.deepEqual(
+    resolution.addresses.map((a) => a.address),
+    ['192.0.2.44'],
+  );
 });
 
 test('an address literal needs no DNS, only the policy (user@[192.0.2.1], bare literals)', async () => {

@@ -85,7 +85,10 @@ test('a Postfix-like error limit: reconnects before it, so every vector gets a r
   const { result } = await probeLocal(server, { suite: 'thorough' });
   assert.equal(result.verdict?.code, 'closed');
   assert.ok(server.connections > 1);
-  assert.ok(result.vectors.every((v) => v.outcome !== 'not-run' && v.outcome !== 'not-completed'), JSON.stringify(result.vectors.filter((v) => v.outcome.startsWith('not'))));
+  assert.ok(
+    result.vectors.every((v) => v.outcome !== 'not-run' && v.outcome !== 'not-completed'),
+    JSON.stringify(result.vectors.filter((v) => v.outcome.startsWith('not'))),
+  );
   assert.ok(!result.events.some((e) => e.type === 'reply' && e.code === 421));
 });
 
@@ -137,7 +140,10 @@ test('a source address this machine does not have: named error, nothing reached 
   const server = await start('postfix-closed');
   // 192.0.2.77 (TEST-NET-1) is not configured here, so bind() fails locally: no packet is sent.
   const { result } = await probeLocal(server, { sourceAddress: '192.0.2.77', suite: 'quick' });
-  assert.ok(result.events.some((e) => e.type === 'error' && e.code === 'source-address-unavailable'), JSON.stringify(result.events.filter((e) => e.type === 'error')));
+  assert.ok(
+    result.events.some((e) => e.type === 'error' && e.code === 'source-address-unavailable'),
+    JSON.stringify(result.events.filter((e) => e.type === 'error')),
+  );
   assert.equal(result.verdict?.code, 'unreachable');
   assert.equal(server.connections, 0);
 });

@@ -14,7 +14,9 @@ function resolverWith(ptr: Record<string, string[] | 'never'>): DnsResolver & { 
   const fail = () => Promise.reject(Object.assign(new Error('not in this test'), { code: 'ENOTFOUND' }));
   return {
     asked,
-    resolveMx: fail, resolve4: fail, resolve6: fail,
+    resolveMx: fail,
+    resolve4: fail,
+    resolve6: fail,
     reverse(address: string) {
       asked.push(address);
       const answer = ptr[address];
@@ -25,7 +27,11 @@ function resolverWith(ptr: Record<string, string[] | 'never'>): DnsResolver & { 
 }
 
 const resolution = (...addresses: string[]): Resolution => ({
-  input: 'x', kind: 'host', mx: [], nullMx: false, implicitMx: false,
+  input: 'x',
+  kind: 'host',
+  mx: [],
+  nullMx: false,
+  implicitMx: false,
   addresses: addresses.map((address) => ({ address, family: 4 as const, allowed: true })),
 });
 
@@ -51,7 +57,10 @@ test('a PTR answer that is not a host name, no answer, or a lookup that never en
   const r = resolution('93.184.216.1', '93.184.216.2', '93.184.216.3');
   // The lookup that never ends is cut by the deadline, so this await returns at all.
   await addReverseNames(r, resolverWith({ '93.184.216.1': ['not a name', '-bad.example'], '93.184.216.3': 'never' }), 200, false);
-  assert.deepEqual(r.addresses.map((a) => a.reverseName), [undefined, undefined, undefined]);
+  assert.deepEqual(
+    r.addresses.map((a) => a.reverseName),
+    [undefined, undefined, undefined],
+  );
 });
 
 test('a resolver without reverse lookups (injected ones in tests) is fine: nothing happens', async () => {

@@ -22,7 +22,14 @@ after(() => trap.close());
 
 /** The server's policy; the trap's port with every port allowed, so only the address decides. */
 const serverLike = (target: string, resolver: ScriptedResolver, extra: Partial<ProbeOptions> = {}): ProbeOptions => ({
-  target, port: trap.port, allowedPorts: 'any', allowPrivate: false, resolver, dnsTimeoutMs: 200, timeoutSeconds: 2, ...extra,
+  target,
+  port: trap.port,
+  allowedPorts: 'any',
+  allowPrivate: false,
+  resolver,
+  dnsTimeoutMs: 200,
+  timeoutSeconds: 2,
+  ...extra,
 });
 
 type Refusal = { ok: false; code: string; message: string };
@@ -83,7 +90,12 @@ test('a name whose MX host answers loopback is refused, naming the address; noth
 });
 
 test('a name answering private addresses (RFC 1918, link-local, ULA) is refused, naming the address', async () => {
-  for (const [family, address] of [['a', '10.0.0.5'], ['a', '169.254.1.1'], ['aaaa', 'fd12:3456::25'], ['aaaa', 'fe80::1']] as const) {
+  for (const [family, address] of [
+    ['a', '10.0.0.5'],
+    ['a', '169.254.1.1'],
+    ['aaaa', 'fd12:3456::25'],
+    ['aaaa', 'fe80::1'],
+  ] as const) {
     const resolver = new ScriptedResolver({ [family]: { 'mx.relay-test.example': [address] } });
     // prepareProbe only: were the policy broken, nothing would try to reach a non-loopback address.
     const outcome = await prepareProbe(serverLike('mx.relay-test.example', resolver));

@@ -83,7 +83,10 @@ test(`${SESSIONS} sessions mixed, ${CONCURRENCY} at a time: every probe gets its
       const kind = MIX[i % MIX.length] as Kind;
       return code === kind.verdict ? [] : [`#${i} ${kind.label}: ${code ?? 'no verdict'}, alone it gets ${kind.verdict}`];
     });
-    assert.ok(verdicts.every((code) => code !== undefined && (VERDICT_CODES as readonly string[]).includes(code)), 'every probe resolved with a verdict');
+    assert.ok(
+      verdicts.every((code) => code !== undefined && (VERDICT_CODES as readonly string[]).includes(code)),
+      'every probe resolved with a verdict',
+    );
     assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} probes got another verdict under load than alone`);
     for (const [k, server] of servers.entries()) assert.ok(server.connections >= Math.floor(SESSIONS / MIX.length), `${MIX[k]?.label} was probed`);
 

@@ -41,5 +41,4 @@ export const errorEvents = (result: ResultDocument): ErrorEvent[] => result.even
 export const errorCodes = (result: ResultDocument): string[] => errorEvents(result).map((e) => e.code);
 
 /** The evidence bytes of every error event that kept some. */
-export const evidenceOf = (result: ResultDocument): Buffer[] =>
-  errorEvents(result).flatMap((e) => (e.evidence === undefined ? [] : [Buffer.from(e.evidence, 'base64')]));
+export const evidenceOf = (result: ResultDocument): Buffer[] => errorEvents(result).flatMap((e) => (e.evidence === undefined ? [] : [Buffer.from(e.evidence, 'base64')]));

@@ -35,7 +35,9 @@ interface Expected {
 const EXPECTED: Record<TlsVariant, Expected> = {
   valid: {
     details: {
-      authorized: true, authorizationError: null, hostnameMatch: true,
+      authorized: true,
+      authorizationError: null,
+      hostnameMatch: true,
       certificate: { subject: SUBJECT, issuer: ISSUED_BY_CA, subjectAltNames: FIXTURE_NAMES, validFrom: '2024-01-01T00:00:00.000Z', validTo: '2044-01-01T00:00:00.000Z', selfSigned: false },
     },
     words: [/trusted, name matches/, /valid until 2044-01-01/],
@@ -43,7 +45,9 @@ const EXPECTED: Record<TlsVariant, Expected> = {
   },
   expired: {
     details: {
-      authorized: false, authorizationError: 'CERT_HAS_EXPIRED', hostnameMatch: true,
+      authorized: false,
+      authorizationError: 'CERT_HAS_EXPIRED',
+      hostnameMatch: true,
       certificate: { subject: SUBJECT, issuer: ISSUED_BY_CA, subjectAltNames: FIXTURE_NAMES, validFrom: '2020-01-01T00:00:00.000Z', validTo: '2021-01-01T00:00:00.000Z', selfSigned: false },
     },
     words: [/not trusted \(CERT_HAS_EXPIRED\)/, /valid until 2021-01-01/],
@@ -51,7 +55,9 @@ const EXPECTED: Record<TlsVariant, Expected> = {
   },
   'self-signed': {
     details: {
-      authorized: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT', hostnameMatch: true,
+      authorized: false,
+      authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      hostnameMatch: true,
       certificate: { subject: SUBJECT, issuer: SUBJECT, subjectAltNames: FIXTURE_NAMES, validFrom: '2024-01-01T00:00:00.000Z', validTo: '2044-01-01T00:00:00.000Z', selfSigned: true },
     },
     words: [/not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/, /issued by O=relayprobe testkit, CN=mx\.relay-test\.example/],
@@ -61,10 +67,16 @@ const EXPECTED: Record<TlsVariant, Expected> = {
     // The chain is sound (signed by the trusted fixture CA): `authorized` is about the chain
     // (contracts/events.ts), the name is hostnameMatch's business.
     details: {
-      authorized: true, authorizationError: null, hostnameMatch: false,
+      authorized: true,
+      authorizationError: null,
+      hostnameMatch: false,
       certificate: {
-        subject: 'O=relayprobe testkit, CN=wrong.example', issuer: ISSUED_BY_CA, subjectAltNames: ['DNS:wrong.example'],
-        validFrom: '2024-01-01T00:00:00.000Z', validTo: '2044-01-01T00:00:00.000Z', selfSigned: false,
+        subject: 'O=relayprobe testkit, CN=wrong.example',
+        issuer: ISSUED_BY_CA,
+        subjectAltNames: ['DNS:wrong.example'],
+        validFrom: '2024-01-01T00:00:00.000Z',
+        validTo: '2044-01-01T00:00:00.000Z',
+        selfSigned: false,
       },
     },
     words: [/name mismatch \(.*127\.0\.0\.1.*\)/],
@@ -104,7 +116,10 @@ for (const { mode, profile, tls } of MODES) {
 
       const tlsEvent = result.events.find((e) => e.type === 'tls');
       assert.deepEqual(tlsEvent?.type === 'tls' && tlsEvent.details, details, 'the event and the session facts agree');
-      const line = formatTranscript(result.events).split('\n').find((l) => l.startsWith('=== TLS started:')) ?? '';
+      const line =
+        formatTranscript(result.events)
+          .split('\n')
+          .find((l) => l.startsWith('=== TLS started:')) ?? '';
       for (const words of expected.words) assert.match(line, words);
       for (const words of expected.notWords ?? []) assert.doesNotMatch(line, words);
     });

@@ -40,7 +40,13 @@ export function eximParse(path: string): Parsed {
   if (text[i] === '@') {
     const colon = text.indexOf(':', i);
     if (colon === -1) return { reason: EXIM_SYNTAX.localPartMalformed };
-    if (text.slice(i, colon).split(',').some((hop) => hop.trim().startsWith('@['))) return { reason: EXIM_SYNTAX.domainLiteral };
+    if (
+      text
+        .slice(i, colon)
+        .split(',')
+        .some((hop) => hop.trim().startsWith('@['))
+    )
+      return { reason: EXIM_SYNTAX.domainLiteral };
     i = colon + 1;
   }
   const start = i;

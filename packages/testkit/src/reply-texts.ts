@@ -67,13 +67,11 @@ export const postfixRelayDenied = (addr: string): string => `554 5.7.1 <${addr}>
 /** Postfix's default, defer_unauth_destination (also any Postfix with soft_bounce). */
 export const postfixRelayDeferred = (addr: string): string => `454 4.7.1 <${addr}>: Relay access denied`;
 /** Postfix, local_recipient_maps: a local domain's unknown user (control C2). */
-export const postfixUnknownUser = (addr: string): string =>
-  `550 5.1.1 <${addr}>: Recipient address rejected: User unknown in local recipient table`;
+export const postfixUnknownUser = (addr: string): string => `550 5.1.1 <${addr}>: Recipient address rejected: User unknown in local recipient table`;
 /** Postfix + postgrey. */
 export const postfixGreylisted = (addr: string): string => `450 4.7.1 <${addr}>: Recipient address rejected: Greylisted`;
 /** Postfix, reject_unknown_recipient_domain on a null-MX domain (RFC 7505 §4.2). */
-export const postfixNullMx = (addr: string, domain: string): string =>
-  `556 5.1.10 <${addr}>: Recipient address rejected: Domain ${domain} does not accept mail (nullMX)`;
+export const postfixNullMx = (addr: string, domain: string): string => `556 5.1.10 <${addr}>: Recipient address rejected: Domain ${domain} does not accept mail (nullMX)`;
 /** Sendmail's refusal of a foreign recipient. */
 export const sendmailRelayDenied = (addr: string): string => `550 5.7.1 <${addr}>... Relaying denied`;
 /** Sendmail's parser on `<r@ext@host>` (R13, R15): seen in Sendmail 8.17, packages/mta-lab sendmail-closed. */

@@ -47,8 +47,7 @@ export function resolveSettings(policy: ServerPolicy, options: ProfileOptions): 
     localDomains: own.includes(OWN_ADDRESS_LITERAL) ? own : [...own, OWN_ADDRESS_LITERAL],
     pipelining: options.pipelining ?? true,
     latencyMs: options.latencyMs ?? 0,
-    offerStarttls:
-      policy.starttls === 'required' || (policy.starttls === 'when-configured' && (options.starttls ?? options.tls !== undefined)),
+    offerStarttls: policy.starttls === 'required' || (policy.starttls === 'when-configured' && (options.starttls ?? options.tls !== undefined)),
     nextQueueId: () => `4F${(++queued).toString(16).toUpperCase().padStart(6, '0')}`,
     onReplyWritten: options.onReplyWritten,
   };

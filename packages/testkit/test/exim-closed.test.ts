@@ -29,14 +29,21 @@ async function dialogue(steps: Array<[string, string]>, end: 'quit' | 'dropped' 
   }
 }
 
-test('greeting, EHLO and HELO in Exim\'s words; STARTTLS between CHUNKING and SMTPUTF8 when configured (as exim-open-starttls)', async () => {
+test("greeting, EHLO and HELO in Exim's words; STARTTLS between CHUNKING and SMTPUTF8 when configured (as exim-open-starttls)", async () => {
   const server = await startProfile('exim-closed', { tls: 'valid' });
   try {
     const client = await TestClient.connect(server.port);
     await client.readReply();
     assert.deepEqual(await client.command(EHLO), [
       '250-mx.relay-test.example Hello prober.relayprobe-lab.test [127.0.0.1]',
-      '250-SIZE 52428800', '250-8BITMIME', '250-PIPELINING', '250-PIPECONNECT', '250-CHUNKING', '250-STARTTLS', '250-SMTPUTF8', '250 HELP',
+      '250-SIZE 52428800',
+      '250-8BITMIME',
+      '250-PIPELINING',
+      '250-PIPECONNECT',
+      '250-CHUNKING',
+      '250-STARTTLS',
+      '250-SMTPUTF8',
+      '250 HELP',
     ]);
     assert.equal(await client.ask('HELO c.example'), '250 mx.relay-test.example Hello c.example [127.0.0.1]');
     assert.equal(await client.ask('STARTTLS'), '220 TLS go ahead');
@@ -46,7 +53,7 @@ test('greeting, EHLO and HELO in Exim\'s words; STARTTLS between CHUNKING and SM
   }
 });
 
-test('the standard suite\'s recipients: relay refused, trick forms refused by the parser or as restricted characters', async () => {
+test("the standard suite's recipients: relay refused, trick forms refused by the parser or as restricted characters", async () => {
   await dialogue([
     [EHLO, EHLO_REPLY],
     [MAIL_OK, '250 OK'],
@@ -68,7 +75,7 @@ test('the standard suite\'s recipients: relay refused, trick forms refused by th
   ]);
 });
 
-test('the parser\'s refusals, each a syntax error (a fresh connection for every three)', async () => {
+test("the parser's refusals, each a syntax error (a fresh connection for every three)", async () => {
   const errors: Array<[string, string]> = [
     [`RCPT TO:<x%example.com@${LIT}>`, `501 <x%example.com@${LIT}>: domain literals not allowed`], // R12
     [`RCPT TO:<x@example.com@${LIT}>`, `501 <x@example.com@${LIT}>: malformed address: @${LIT}> may not follow <x@example.com`], // R13
@@ -79,8 +86,10 @@ test('the parser\'s refusals, each a syntax error (a fresh connection for every 
     ['RCPT TO:<x%example.com@>', '501 <x%example.com@>: domain missing or malformed'], // R22
     ['RCPT TO:<x@example.com@>', '501 <x@example.com@>: malformed address: @> may not follow <x@example.com'], // R23
     // By hand: %.32s of the rest, a domain cut at `_`, a bad or dotted-off domain, no `>`, no brackets, a literal in a longer route.
-    ['RCPT TO:<r@example.com@a-very-long-local-name-exceeding-32-chars.example>',
-      '501 <r@example.com@a-very-long-local-name-exceeding-32-chars.example>: malformed address: @a-very-long-local-name-exceedin may not follow <r@example.com'],
+    [
+      'RCPT TO:<r@example.com@a-very-long-local-name-exceeding-32-chars.example>',
+      '501 <r@example.com@a-very-long-local-name-exceeding-32-chars.example>: malformed address: @a-very-long-local-name-exceedin may not follow <r@example.com',
+    ],
     ['RCPT TO:<r@ex_ample.com>', '501 <r@ex_ample.com>: malformed address: _ample.com> may not follow <r@ex'],
     ['RCPT TO:<r@-bad.example>', '501 <r@-bad.example>: domain missing or malformed'],
     ['RCPT TO:<r@mx.relay-test.example.>', '501 <r@mx.relay-test.example.>: domain missing or malformed'],
@@ -134,39 +143,45 @@ test('sender verification: the details once per transaction, then "550 Sender ve
 });
 
 test('senders: a domain literal is a syntax error, an unqualified sender is not; the RCPT after a refused MAIL is excused', async () => {
-  await dialogue([
-    [EHLO, EHLO_REPLY],
-    ['MAIL FROM:<x>', '501 <x>: sender address must contain a domain'], // R04: not counted
-    ['RCPT TO:<x@example.com>', '503 sender not yet given'], // not counted (pipelining)
-    ['MAIL FROM:<example.com!x>', '501 <example.com!x>: sender address must contain a domain'], // R08
-    ['RCPT TO:<x@example.com>', '503 sender not yet given'],
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 1
-    ['RCPT TO:<x@example.com>', '503 sender not yet given'],
-    ['RCPT TO:<x@example.com>', '503 sender not yet given'],
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 2
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 3
-    [`MAIL FROM:<x@${LIT}>`, [`501-<x@${LIT}>: domain literals not allowed`, TOO_MANY('501')].join('\n')], // 4: dropped
-  ], 'dropped');
+  await dialogue(
+    [
+      [EHLO, EHLO_REPLY],
+      ['MAIL FROM:<x>', '501 <x>: sender address must contain a domain'], // R04: not counted
+      ['RCPT TO:<x@example.com>', '503 sender not yet given'], // not counted (pipelining)
+      ['MAIL FROM:<example.com!x>', '501 <example.com!x>: sender address must contain a domain'], // R08
+      ['RCPT TO:<x@example.com>', '503 sender not yet given'],
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 1
+      ['RCPT TO:<x@example.com>', '503 sender not yet given'],
+      ['RCPT TO:<x@example.com>', '503 sender not yet given'],
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 2
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`], // 3
+      [`MAIL FROM:<x@${LIT}>`, [`501-<x@${LIT}>: domain literals not allowed`, TOO_MANY('501')].join('\n')], // 4: dropped
+    ],
+    'dropped',
+  );
 });
 
 test('the fourth syntax or protocol error drops the session, whatever the command (standard suite, R12)', async () => {
-  await dialogue([
-    [EHLO, EHLO_REPLY],
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
-    ['RCPT TO:<"x%example.com">', '503 sender not yet given'],
-    [MAIL_OK, '250 OK'],
-    ['RCPT TO:<"x%example.com">', '501 <"x%example.com">: recipient address must contain a domain'],
-    ['RSET', '250 Reset OK'],
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
-    ['RCPT TO:<x%example.com@mx.relay-test.example>', '503 sender not yet given'],
-    [MAIL_OK, '250 OK'],
-    ['RCPT TO:<x%example.com@mx.relay-test.example>', '550 Restricted characters in address'],
-    ['RSET', '250 Reset OK'],
-    [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
-    [`RCPT TO:<x%example.com@${LIT}>`, '503 sender not yet given'],
-    [MAIL_OK, '250 OK'],
-    [`RCPT TO:<x%example.com@${LIT}>`, [`501-<x%example.com@${LIT}>: domain literals not allowed`, TOO_MANY('501')].join('\n')],
-  ], 'dropped');
+  await dialogue(
+    [
+      [EHLO, EHLO_REPLY],
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
+      ['RCPT TO:<"x%example.com">', '503 sender not yet given'],
+      [MAIL_OK, '250 OK'],
+      ['RCPT TO:<"x%example.com">', '501 <"x%example.com">: recipient address must contain a domain'],
+      ['RSET', '250 Reset OK'],
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
+      ['RCPT TO:<x%example.com@mx.relay-test.example>', '503 sender not yet given'],
+      [MAIL_OK, '250 OK'],
+      ['RCPT TO:<x%example.com@mx.relay-test.example>', '550 Restricted characters in address'],
+      ['RSET', '250 Reset OK'],
+      [`MAIL FROM:<x@${LIT}>`, `501 <x@${LIT}>: domain literals not allowed`],
+      [`RCPT TO:<x%example.com@${LIT}>`, '503 sender not yet given'],
+      [MAIL_OK, '250 OK'],
+      [`RCPT TO:<x%example.com@${LIT}>`, [`501-<x%example.com@${LIT}>: domain literals not allowed`, TOO_MANY('501')].join('\n')],
+    ],
+    'dropped',
+  );
 });
 
 test('pipelined: the MAIL past the limit is the last reply; the RCPT behind it is never answered (thorough suite, R18)', async () => {
@@ -186,27 +201,33 @@ test('pipelined: the MAIL past the limit is the last reply; the RCPT behind it i
   }
 });
 
-test('other commands in Exim\'s words, and which of them count as protocol errors', async () => {
+test("other commands in Exim's words, and which of them count as protocol errors", async () => {
   // Counted: BOGUS, DATA (not after a RCPT), RCPT (not after a refused MAIL): the bad EHLO is the 4th, one line, then the drop.
-  await dialogue([
-    ['MAIL FROM:<a@example.com>', '503 HELO or EHLO required'],
-    ['NOOP', '250 OK'],
-    ['HELO client.example', '250 mx.relay-test.example Hello client.example [127.0.0.1]'],
-    ['VRFY postmaster', '252 Administrative prohibition'],
-    ['BOGUS', '500 unrecognized command'],
-    ['DATA', '503 valid RCPT command must precede DATA'],
-    ['RCPT TO:<a@example.com>', '503 sender not yet given'],
-    ['EHLO', '501 Syntactically invalid EHLO argument(s)'],
-  ], 'dropped');
-  await dialogue([
-    [EHLO, EHLO_REPLY],
-    ['STARTTLS', '503 STARTTLS command used when not advertised'],
-    ['AUTH PLAIN', '503 AUTH command used when not advertised'],
-    ['RCPT TO:<a@example.com>', '503 sender not yet given'],
-    ['MAIL FROM:<a@example.com> SIZE=999999999', '552 Message size exceeds maximum permitted'],
-    ['MAIL FROM:<a@example.com> SIZE=100', '250 OK'],
-    ['MAIL FROM:<>', ['503-sender already given', TOO_MANY('503')].join('\n')],
-  ], 'dropped');
+  await dialogue(
+    [
+      ['MAIL FROM:<a@example.com>', '503 HELO or EHLO required'],
+      ['NOOP', '250 OK'],
+      ['HELO client.example', '250 mx.relay-test.example Hello client.example [127.0.0.1]'],
+      ['VRFY postmaster', '252 Administrative prohibition'],
+      ['BOGUS', '500 unrecognized command'],
+      ['DATA', '503 valid RCPT command must precede DATA'],
+      ['RCPT TO:<a@example.com>', '503 sender not yet given'],
+      ['EHLO', '501 Syntactically invalid EHLO argument(s)'],
+    ],
+    'dropped',
+  );
+  await dialogue(
+    [
+      [EHLO, EHLO_REPLY],
+      ['STARTTLS', '503 STARTTLS command used when not advertised'],
+      ['AUTH PLAIN', '503 AUTH command used when not advertised'],
+      ['RCPT TO:<a@example.com>', '503 sender not yet given'],
+      ['MAIL FROM:<a@example.com> SIZE=999999999', '552 Message size exceeds maximum permitted'],
+      ['MAIL FROM:<a@example.com> SIZE=100', '250 OK'],
+      ['MAIL FROM:<>', ['503-sender already given', TOO_MANY('503')].join('\n')],
+    ],
+    'dropped',
+  );
   await dialogue([
     [EHLO, EHLO_REPLY],
     ['MAIL', '500 unrecognized command'],
@@ -215,7 +236,7 @@ test('other commands in Exim\'s words, and which of them count as protocol error
   ]);
 });
 
-test('a message to postmaster: Exim\'s DATA texts', async () => {
+test("a message to postmaster: Exim's DATA texts", async () => {
   const server = await startProfile('exim-closed');
   try {
     const client = await TestClient.connect(server.port);

@@ -3,7 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CONTROL_FLOOD_BYTES, DISPLAY_HOSTILE_CHARACTERS, HOSTILE_NAMES, HOSTILE_SCENARIOS, TERMINAL_ESCAPES_TEXT, fixtureCa, startHostile, startScriptedServer, type HostileName, type ServerHandle,
+  CONTROL_FLOOD_BYTES,
+  DISPLAY_HOSTILE_CHARACTERS,
+  HOSTILE_NAMES,
+  HOSTILE_SCENARIOS,
+  TERMINAL_ESCAPES_TEXT,
+  fixtureCa,
+  startHostile,
+  startScriptedServer,
+  type HostileName,
+  type ServerHandle,
 } from '../src/index.js';
 import { TestClient } from './smtp-test-client.js';
 
@@ -57,7 +66,8 @@ test('silent: accepts, records, never speaks', BOUND, () =>
     await client.closed;
     assert.equal(client.chunks.length, 0);
     assert.equal(server.connections, 1);
-  }));
+  }),
+);
 
 test('endless-line: "220 " then bytes without CRLF until the client hangs up', BOUND, () =>
   withHostile('endless-line', async (server) => {
@@ -70,7 +80,8 @@ test('endless-line: "220 " then bytes without CRLF until the client hangs up', B
     await client.closed;
     while (server.transcripts[0]?.closedBy === null) await new Promise((r) => setImmediate(r));
     assert.equal(server.transcripts[0]?.closedBy, 'client');
-  }));
+  }),
+);
 
 test('random-bytes: a stream of random bytes until the client hangs up', BOUND, () =>
   withHostile('random-bytes', async (server) => {
@@ -80,7 +91,8 @@ test('random-bytes: a stream of random bytes until the client hangs up', BOUND, 
     assert.ok(distinct.size > 250, `${distinct.size} distinct byte values`);
     client.destroy();
     await client.closed;
-  }));
+  }),
+);
 
 test('endless-continuation: 220-x lines forever', BOUND, () =>
   withHostile('endless-continuation', async (server) => {
@@ -88,7 +100,8 @@ test('endless-continuation: 220-x lines forever', BOUND, () =>
     for (let i = 0; i < 5000; i++) assert.equal(await client.readLine(), '220-x');
     client.destroy();
     await client.closed;
-  }));
+  }),
+);
 
 test('long-line-600: a 600-octet greeting line, then postfix-closed', BOUND, () =>
   withHostile('long-line-600', async (server) => {
@@ -97,7 +110,8 @@ test('long-line-600: a 600-octet greeting line, then postfix-closed', BOUND, () 
     assert.equal(line?.length, 600);
     assert.ok(line?.startsWith(`220 ${HOST} ESMTP `));
     await behavesAsPostfixClosed(client);
-  }));
+  }),
+);
 
 for (const [name, first] of [
   ['invalid-code-2500', `2500 ${HOST} ESMTP`],
@@ -112,7 +126,8 @@ for (const [name, first] of [
       assert.equal(await client.readLine(), first);
       assert.equal(await client.ask('QUIT'), '221 2.0.0 Bye');
       await client.closed;
-    }));
+    }),
+  );
 }
 
 test('code-change-mid-reply: 220-a then 250 b', BOUND, () =>
@@ -120,20 +135,28 @@ test('code-change-mid-reply: 220-a then 250 b', BOUND, () =>
     const client = await TestClient.connect(server.port);
     assert.deepEqual(await client.readReply(), ['220-a', '250 b']);
     await client.quit();
-  }));
+  }),
+);
 
 test('hostile-banner: NUL, 0xFF, ANSI, U+202E and HTML in the greeting, then postfix-closed', BOUND, () =>
   withHostile('hostile-banner', async (server) => {
     const client = await TestClient.connect(server.port);
     await client.readLine();
     const bytes = Buffer.concat(client.chunks);
-    for (const needle of [Buffer.from([0x00]), Buffer.from([0xff]), Buffer.from('\x1b[31m'), Buffer.from('\u202E', 'utf8'),
-      Buffer.from('<img src=x onerror=alert(1)>'), Buffer.from('<script>alert(1)</script>')]) {
+    for (const needle of [
+      Buffer.from([0x00]),
+      Buffer.from([0xff]),
+      Buffer.from('\x1b[31m'),
+      Buffer.from('\u202E', 'utf8'),
+      Buffer.from('<img src=x onerror=alert(1)>'),
+      Buffer.from('<script>alert(1)</script>'),
+    ]) {
       assert.ok(bytes.includes(needle), `banner contains ${JSON.stringify(needle.toString('latin1'))}`);
     }
     assert.ok(bytes.subarray(0, 4).equals(Buffer.from('220 ')));
     await behavesAsPostfixClosed(client);
-  }));
+  }),
+);
 
 test('terminal-escapes: greeting, EHLO and HELO replies carry every control, bidi and invisible character', BOUND, () =>
   withHostile('terminal-escapes', async (server) => {
@@ -147,7 +170,8 @@ test('terminal-escapes: greeting, EHLO and HELO replies carry every control, bid
     assert.equal([...DISPLAY_HOSTILE_CHARACTERS].length, 195);
     assert.ok(TERMINAL_ESCAPES_TEXT.startsWith('\x1b]0;pwned\x07\x1b[2J\x1b[H'));
     await client.quit();
-  }));
+  }),
+);
 
 test('control-flood: 64 KB replies of 0x01 to every command, closed after about 1 MB', BOUND, () =>
   withHostile('control-flood', async (server) => {
@@ -166,7 +190,8 @@ test('control-flood: 64 KB replies of 0x01 to every command, closed after about 
       bytes += 64_103;
     }
     assert.ok(bytes > CONTROL_FLOOD_BYTES - 65_536 && bytes <= CONTROL_FLOOD_BYTES, `${bytes} bytes before the close`);
-  }));
+  }),
+);
 
 test('bare-lf: every reply line ends in LF only', BOUND, () =>
   withHostile('bare-lf', async (server) => {
@@ -176,7 +201,8 @@ test('bare-lf: every reply line ends in LF only', BOUND, () =>
     const text = Buffer.concat(client.chunks).toString('latin1');
     assert.ok(text.startsWith(`${GREETING}\n250-`));
     assert.ok(!text.includes('\r'));
-  }));
+  }),
+);
 
 test('one-byte-per-second: the greeting dribbles one byte per write (interval configurable)', BOUND, () =>
   withHostile(
@@ -184,12 +210,16 @@ test('one-byte-per-second: the greeting dribbles one byte per write (interval co
     async (server) => {
       const client = await TestClient.connect(server.port);
       assert.equal(await client.readLine(), GREETING);
-      assert.ok(client.chunks.every((c) => c.length <= 2), 'tiny chunks');
+      assert.ok(
+        client.chunks.every((c) => c.length <= 2),
+        'tiny chunks',
+      );
       assert.ok(client.chunks.length >= 10, `${client.chunks.length} chunks`);
       await behavesAsPostfixClosed(client);
     },
     { intervalMs: 3 },
-  ));
+  ),
+);
 
 test('silent-after-ehlo: greets, then never answers again', BOUND, () =>
   withHostile('silent-after-ehlo', async (server) => {
@@ -200,7 +230,8 @@ test('silent-after-ehlo: greets, then never answers again', BOUND, () =>
     await server.close();
     await client.closed;
     assert.equal(client.unread.length, 0);
-  }));
+  }),
+);
 
 test('early-talker: 220 plus an unsolicited 250 before we speak, and a stray 250 after EHLO', BOUND, () =>
   withHostile('early-talker', async (server) => {
@@ -212,7 +243,8 @@ test('early-talker: 220 plus an unsolicited 250 before we speak, and a stray 250
     assert.equal(await client.readLine(), '250 ok');
     assert.equal(await client.ask('NOOP'), '250 2.0.0 Ok');
     await client.quit();
-  }));
+  }),
+);
 
 test('421-mid-session: three RCPTs answered, then 421 and close', BOUND, () =>
   withHostile('421-mid-session', async (server) => {
@@ -224,7 +256,8 @@ test('421-mid-session: three RCPTs answered, then 421 and close', BOUND, () =>
     assert.equal(await client.ask('RSET'), '421 4.7.0 Service shutting down');
     await client.closed;
     assert.equal(server.transcripts[0]?.closedBy, 'server');
-  }));
+  }),
+);
 
 test('554-greeting: no service; 503 to everything but QUIT (RFC 5321 §3.1)', BOUND, () =>
   withHostile('554-greeting', async (server) => {
@@ -233,7 +266,8 @@ test('554-greeting: no service; 503 to everything but QUIT (RFC 5321 §3.1)', BO
     assert.equal(await client.ask('EHLO client.example'), '503 5.5.1 Error: no SMTP service');
     assert.equal(await client.ask('QUIT'), '221 2.0.0 Bye');
     await client.closed;
-  }));
+  }),
+);
 
 async function toStartTls(server: ServerHandle): Promise<TestClient> {
   const client = await TestClient.connect(server.port);
@@ -251,7 +285,8 @@ test('starttls-garbage: 220, then random bytes instead of a handshake', BOUND, (
     await assert.rejects(client.startTls(tlsOptions));
     client.destroy();
     await client.closed;
-  }));
+  }),
+);
 
 test('starttls-reset: 220, then an RST when the handshake starts', BOUND, () =>
   withHostile('starttls-reset', async (server) => {
@@ -260,7 +295,8 @@ test('starttls-reset: 220, then an RST when the handshake starts', BOUND, () =>
     await assert.rejects(client.startTls(tlsOptions), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET');
     await client.closed;
     assert.equal(server.transcripts[0]?.closedBy, 'server');
-  }));
+  }),
+);
 
 test('starttls-silence: 220, then nothing while the client handshakes', BOUND, () =>
   withHostile('starttls-silence', async (server) => {
@@ -273,7 +309,8 @@ test('starttls-silence: 220, then nothing while the client handshakes', BOUND, (
     while (!record?.rawReceived.some((c) => c[0] === 0x16)) await new Promise((r) => setImmediate(r));
     await server.close();
     await assert.rejects(handshake);
-  }));
+  }),
+);
 
 test('starttls-injection: "220 Ready" and "250 injected" arrive in one write', BOUND, () =>
   withHostile('starttls-injection', async (server) => {
@@ -285,7 +322,8 @@ test('starttls-injection: "220 Ready" and "250 injected" arrive in one write', B
     assert.equal(client.chunks.length - before, 1, 'one chunk');
     client.destroy();
     await client.closed;
-  }));
+  }),
+);
 
 test('reset-mid-reply: the first line of the EHLO reply, then an RST', BOUND, () =>
   withHostile('reset-mid-reply', async (server) => {
@@ -296,7 +334,8 @@ test('reset-mid-reply: the first line of the EHLO reply, then an RST', BOUND, ()
     assert.equal(await client.readLine(), null);
     assert.equal((await client.closed).error?.code, 'ECONNRESET');
     assert.equal(server.transcripts[0]?.closedBy, 'server');
-  }));
+  }),
+);
 
 test('greylisting: every recipient deferred with 450 4.7.1', BOUND, () =>
   withHostile('greylisting', async (server) => {
@@ -306,4 +345,5 @@ test('greylisting: every recipient deferred with 450 4.7.1', BOUND, () =>
     await client.ask('MAIL FROM:<x@example.com>');
     assert.equal(await client.ask('RCPT TO:<postmaster>'), '450 4.7.1 <postmaster>: Recipient address rejected: Greylisted');
     await client.quit();
-  }));
+  }),
+);

@@ -41,16 +41,11 @@ const EXPECTED: Record<Exclude<ProfileName, 'starttls-required'>, Expected> = {
   // syntax error, an unknown local user is unrouteable.
   'exim-closed': {
     greeting: ['220 mx.relay-test.example ESMTP Exim 4.96 Sun, 29 Nov 2026 04:00:00 +0000'],
-    ehlo: ['mx.relay-test.example Hello client.example [127.0.0.1]', 'SIZE 52428800', '8BITMIME', 'PIPELINING', 'PIPECONNECT', 'CHUNKING', 'SMTPUTF8', 'HELP']
-      .map((k, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${k}`),
+    ehlo: ['mx.relay-test.example Hello client.example [127.0.0.1]', 'SIZE 52428800', '8BITMIME', 'PIPELINING', 'PIPECONNECT', 'CHUNKING', 'SMTPUTF8', 'HELP'].map(
+      (k, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${k}`,
+    ),
     mailOk: '250 OK',
-    rcpt: [
-      '550 relay not permitted',
-      `501 ${R12}: domain literals not allowed`,
-      '250 Accepted',
-      '550 Unrouteable address',
-      '550 relay not permitted',
-    ],
+    rcpt: ['550 relay not permitted', `501 ${R12}: domain literals not allowed`, '250 Accepted', '550 Unrouteable address', '550 relay not permitted'],
     bye: '221 mx.relay-test.example closing connection',
   },
   'qmail-closed': {
@@ -84,13 +79,7 @@ const EXPECTED: Record<Exclude<ProfileName, 'starttls-required'>, Expected> = {
   },
   'recipient-domain-check': {
     greeting: postfixGreeting,
-    rcpt: [
-      '556 5.1.10 <r@example.com>: Recipient address rejected: Domain example.com does not accept mail (nullMX)',
-      relay554(bare(R12)),
-      ok,
-      unknownUser,
-      relay554(bare(C3)),
-    ],
+    rcpt: ['556 5.1.10 <r@example.com>: Recipient address rejected: Domain example.com does not accept mail (nullMX)', relay554(bare(R12)), ok, unknownUser, relay554(bare(C3))],
   },
 };
 
@@ -115,7 +104,10 @@ for (const [name, expected] of Object.entries(EXPECTED) as Array<[Exclude<Profil
         const extensions = ['PIPELINING', 'SIZE 10240000', ...(expected.ehloExtras?.includes('AUTH PLAIN LOGIN') ? ['AUTH PLAIN LOGIN'] : [])];
         extensions.push('ENHANCEDSTATUSCODES', '8BITMIME', ...(expected.ehloExtras ?? []).filter((e) => !e.startsWith('AUTH')));
         const keywords = ['mx.relay-test.example', ...extensions];
-        assert.deepEqual(await client.command('EHLO client.example'), keywords.map((k, i) => `250${i === keywords.length - 1 ? ' ' : '-'}${k}`));
+        assert.deepEqual(
+          await client.command('EHLO client.example'),
+          keywords.map((k, i) => `250${i === keywords.length - 1 ? ' ' : '-'}${k}`),
+        );
       }
       assert.equal(await client.ask('MAIL FROM:<x@example.com>'), expected.mailOk ?? '250 2.1.0 Ok');
       const replies: string[] = [];
@@ -141,8 +133,17 @@ test('open-relay accepts every foreign trick form the engine parses', async () =
     await client.readReply();
     await client.command('EHLO client.example');
     await client.ask('MAIL FROM:<x@[127.0.0.1]>');
-    const forms = ['r@example.com', '<"r@example.com">', '<r@example.com@[127.0.0.1]>', '<"r@example.com"@[127.0.0.1]>',
-      '<@[127.0.0.1]:r@example.com>', '<example.com!r>', '<example.com!r@mx.relay-test.example>', '<r%example.com@>', '<r@example.com@>'];
+    const forms = [
+      'r@example.com',
+      '<"r@example.com">',
+      '<r@example.com@[127.0.0.1]>',
+      '<"r@example.com"@[127.0.0.1]>',
+      '<@[127.0.0.1]:r@example.com>',
+      '<example.com!r>',
+      '<example.com!r@mx.relay-test.example>',
+      '<r%example.com@>',
+      '<r@example.com@>',
+    ];
     for (const form of forms) assert.equal(await client.ask(`RCPT TO:${form}`), ok, form);
     await client.quit();
   } finally {
@@ -152,8 +153,16 @@ test('open-relay accepts every foreign trick form the engine parses', async () =
 
 test('percent-hack-only takes R10, R11 and R12 only (as the real postfix-percent-hack); domainless-only takes R19, R22, R23 only', async () => {
   const cases: Array<[ProfileName, string[], string[]]> = [
-    ['percent-hack-only', ['<r%example.com@mx.relay-test.example>', '<r%example.com@[127.0.0.1]>', '<"r%example.com">'], ['<r%example.com@>', '<example.com!r@[127.0.0.1]>', '<r@example.com@[127.0.0.1]>']],
-    ['domainless-only', ['<example.com!r>', '<r%example.com@>', '<r@example.com@>', '<postmaster>'], ['<r@example.com>', '<"r@example.com">', '<r%example.com@[127.0.0.1]>', '<@[127.0.0.1]:r@example.com>']],
+    [
+      'percent-hack-only',
+      ['<r%example.com@mx.relay-test.example>', '<r%example.com@[127.0.0.1]>', '<"r%example.com">'],
+      ['<r%example.com@>', '<example.com!r@[127.0.0.1]>', '<r@example.com@[127.0.0.1]>'],
+    ],
+    [
+      'domainless-only',
+      ['<example.com!r>', '<r%example.com@>', '<r@example.com@>', '<postmaster>'],
+      ['<r@example.com>', '<"r@example.com">', '<r%example.com@[127.0.0.1]>', '<@[127.0.0.1]:r@example.com>'],
+    ],
   ];
   for (const [name, accepted, refused] of cases) {
     const server = await startProfile(name);

@@ -10,7 +10,7 @@ import { TestClient } from './smtp-test-client.js';
 const RECORD_BOUND_MS = 5000;
 
 async function untilReceived(server: ServerHandle, line: string): Promise<void> {
-  for (const until = Date.now() + RECORD_BOUND_MS; !server.transcripts[0]?.received.includes(line); ) {
+  for (const until = Date.now() + RECORD_BOUND_MS; !server.transcripts[0]?.received.includes(line);) {
     if (Date.now() > until) throw new Error(`the server never recorded ${JSON.stringify(line)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

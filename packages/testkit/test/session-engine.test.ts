@@ -21,13 +21,7 @@ test('pipelined commands get one reply each, in order, in one batch', async () =
     client.write('RSET\r\nMAIL FROM:<x@example.com>\r\nRCPT TO:<r@example.com>\r\nRCPT TO:<postmaster>\r\nNOOP\r\n');
     const replies = [];
     for (let i = 0; i < 5; i++) replies.push((await client.readReply()).join('\n'));
-    assert.deepEqual(replies, [
-      '250 2.0.0 Ok',
-      '250 2.1.0 Ok',
-      '554 5.7.1 <r@example.com>: Relay access denied',
-      '250 2.1.5 Ok',
-      '250 2.0.0 Ok',
-    ]);
+    assert.deepEqual(replies, ['250 2.0.0 Ok', '250 2.1.0 Ok', '554 5.7.1 <r@example.com>: Relay access denied', '250 2.1.5 Ok', '250 2.0.0 Ok']);
     // The server flushes once the batch is consumed: all five replies left in one write.
     assert.equal(client.chunks.length - before, 1);
     await client.quit();
@@ -81,7 +75,10 @@ test('sequence and syntax errors get Postfix replies', async () => {
 });
 
 test('DATA: 354, dot-unstuffing, queued as an id, message recorded; accept-all reports ABC123', async () => {
-  for (const [name, id] of [['open-relay', '4F000001'], ['accept-all', 'ABC123']] as const) {
+  for (const [name, id] of [
+    ['open-relay', '4F000001'],
+    ['accept-all', 'ABC123'],
+  ] as const) {
     const server = await startProfile(name);
     try {
       const client = await greeted(server.port);
@@ -93,9 +90,7 @@ test('DATA: 354, dot-unstuffing, queued as an id, message recorded; accept-all r
       assert.equal((await client.readReply())[0], `250 2.0.0 Ok: queued as ${id}`);
       assert.equal(await client.ask('DATA'), '503 5.5.1 Error: need MAIL command', 'the transaction is over');
       await client.quit();
-      assert.deepEqual(server.transcripts[0]?.messages, [
-        { mailFrom: '<x@example.com>', rcptTo: ['<r@example.com>'], data: 'Subject: test\r\n\r\n.leading dot\r\nbody', queueId: id },
-      ]);
+      assert.deepEqual(server.transcripts[0]?.messages, [{ mailFrom: '<x@example.com>', rcptTo: ['<r@example.com>'], data: 'Subject: test\r\n\r\n.leading dot\r\nbody', queueId: id }]);
     } finally {
       await server.close();
     }
@@ -146,7 +141,10 @@ test('split-writes: the greeting arrives in many chunks, cut mid-code and betwee
     assert.deepEqual(await client.readReply(), ['220-mx.relay-test.example ESMTP', '220-second line', '220 ready']);
     const greetingChunks = client.chunks.length;
     assert.ok(greetingChunks >= 8, `greeting came in ${greetingChunks} chunks`);
-    assert.ok(client.chunks.some((c) => c.at(-1) === 0x0d), 'some chunk ends between CR and LF');
+    assert.ok(
+      client.chunks.some((c) => c.at(-1) === 0x0d),
+      'some chunk ends between CR and LF',
+    );
     const ehlo = await client.command('EHLO client.example');
     assert.ok(ehlo.length >= 8, `EHLO reply has ${ehlo.length} lines`);
     assert.ok(client.chunks.length - greetingChunks >= 8);
@@ -161,7 +159,10 @@ test('splitIntoPieces cuts at most 4 bytes, after each code first digit and betw
   const pieces = splitIntoPieces(Buffer.from(text)).map((p) => p.toString());
   assert.equal(pieces.join(''), text);
   assert.ok(pieces.every((p) => p.length >= 1 && p.length <= 4));
-  assert.ok(pieces.every((p) => !p.includes('\r\n')), 'never CR and LF in one piece');
+  assert.ok(
+    pieces.every((p) => !p.includes('\r\n')),
+    'never CR and LF in one piece',
+  );
   assert.equal(pieces[0], '2');
   assert.ok(pieces.includes('2'));
 });

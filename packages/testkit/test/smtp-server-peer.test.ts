@@ -22,7 +22,10 @@ for (const [name, r01] of Object.entries(EXPECTED_R01) as Array<[SmtpServerProfi
       const ehlo = await client.command('EHLO client.example');
       assert.equal(ehlo[0], '250-mx.relay-test.example');
       assert.ok(ehlo.includes('250-PIPELINING'));
-      assert.equal(ehlo.some((l) => l.includes('AUTH PLAIN LOGIN')), name === 'auth-required');
+      assert.equal(
+        ehlo.some((l) => l.includes('AUTH PLAIN LOGIN')),
+        name === 'auth-required',
+      );
       assert.ok(!ehlo.some((l) => l.includes('STARTTLS')));
       assert.equal(await client.ask('MAIL FROM:<x@example.com>'), '250 Accepted');
       assert.equal(await client.ask('RCPT TO:<r@example.com>'), r01);

@@ -35,9 +35,7 @@ test('STARTTLS with the valid certificate verifies against the fixture CA and re
     const record = server.transcripts[0];
     assert.ok(record);
     assert.equal(record.tls, true);
-    assert.deepEqual(record.received, [
-      'EHLO client.example', 'STARTTLS', 'EHLO client.example', 'STARTTLS', 'MAIL FROM:<x@example.com>', 'RCPT TO:<r@example.com>',
-    ]);
+    assert.deepEqual(record.received, ['EHLO client.example', 'STARTTLS', 'EHLO client.example', 'STARTTLS', 'MAIL FROM:<x@example.com>', 'RCPT TO:<r@example.com>']);
     assert.ok(Buffer.concat(record.rawReceived).toString('latin1').endsWith('RCPT TO:<r@example.com>\r\n'), 'decrypted chunks recorded');
   } finally {
     await server.close();

@@ -45,10 +45,16 @@ export function renderSharePage({ result, url }: SharePageInput): string {
   const verdict = result.verdict;
   // A domain test: its servers, each with its verdict (the page with JavaScript shows each one's evidence).
   const servers = (result.servers ?? [])
-    .map((x) => `<tr><td>${x.server}</td><td>${x.preference}</td><td>${html(x.host)}</td><td>${html(x.address ?? '')}</td><td class="v-${html(x.verdict?.code ?? 'none')}">${html(x.verdict?.label ?? (x.notTested ? `not tested: ${x.notTested.text}` : x.status))}</td></tr>`)
+    .map(
+      (x) =>
+        `<tr><td>${x.server}</td><td>${x.preference}</td><td>${html(x.host)}</td><td>${html(x.address ?? '')}</td><td class="v-${html(x.verdict?.code ?? 'none')}">${html(x.verdict?.label ?? (x.notTested ? `not tested: ${x.notTested.text}` : x.status))}</td></tr>`,
+    )
     .join('\n');
   const rows = result.vectors
-    .map((v) => `<tr><td>${html(v.key)}</td><td><code>${html(v.mailFrom)}</code></td><td><code>${html(v.rcptTo)}</code></td><td>${v.reply ? html(`${v.reply.code} ${v.reply.enhanced ?? ''} ${v.reply.text}`) : ''}</td><td class="o-${html(v.outcome)}">${html(OUTCOME_WORDS[v.outcome])}</td></tr>`)
+    .map(
+      (v) =>
+        `<tr><td>${html(v.key)}</td><td><code>${html(v.mailFrom)}</code></td><td><code>${html(v.rcptTo)}</code></td><td>${v.reply ? html(`${v.reply.code} ${v.reply.enhanced ?? ''} ${v.reply.text}`) : ''}</td><td class="o-${html(v.outcome)}">${html(OUTCOME_WORDS[v.outcome])}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

@@ -8,7 +8,10 @@ export class GroupCommit<T> {
   private scheduled = false;
 
   /** `writeAll` stores every item in one transaction; `writeOne` stores one (to isolate a failure). */
-  constructor(private readonly writeAll: (items: T[]) => void, private readonly writeOne: (item: T) => void) {}
+  constructor(
+    private readonly writeAll: (items: T[]) => void,
+    private readonly writeOne: (item: T) => void,
+  ) {}
 
   /** Queue a write; `done` runs after it is committed, with the error if it failed. */
   add(item: T, done: (error?: unknown) => void): void {

@@ -13,7 +13,17 @@
 // allowed.
 import type { CreateProbeBody, DoneMessage, ProbeEvent, Resolution, ResultDocument } from '@relayprobe/contracts';
 import { VERDICT_LABELS, toSafeJson } from '@relayprobe/contracts';
-import { createAddressPolicy, createSystemResolver, prepareProbe, runPreparedProbe, type AddressPolicy, type AddressPolicyOptions, type DnsResolver, type PreparedProbe, type ProbeOptions } from '@relayprobe/probe';
+import {
+  createAddressPolicy,
+  createSystemResolver,
+  prepareProbe,
+  runPreparedProbe,
+  type AddressPolicy,
+  type AddressPolicyOptions,
+  type DnsResolver,
+  type PreparedProbe,
+  type ProbeOptions,
+} from '@relayprobe/probe';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { ProbeStore } from '../storage/probe-store.js';
@@ -27,6 +37,7 @@ import { EventWriter } from './event-writer.js';
 import { resultDocument } from './result-view.js';
 import { allowlistedAddresses, probeLogFields } from './probe-log.js';
 import { StorageHealth } from './storage-health.js';
+import { probeOptionsOf } from './probe-request-options.js';
 import { RESTART_CLOSE } from '../http/websocket-shutdown.js';
 
 interface LiveProbe {
@@ -38,13 +49,6 @@ interface LiveProbe {
 }
 
 export type StartOutcome = { ok: true; id: string } | Refusal;
-
-/**
- * How long POST waits for a name's resolution (issue 9: the POST answers within 1 s however slow
- * DNS is). Past it the probe is accepted pending: its resolution, its refusals and its servers
- * come in its stream, and its per-address limits are applied server by server as it runs.
- */
-const RESOLVE_WITHIN_MS = 500;
 
 export interface ProbeManagerOptions {
   store: ProbeStore;
@@ -93,7 +97,10 @@ export class ProbeManager {
     this.writer = new EventWriter({
       store,
       onWriteFailed: (error, retryInMs) =>
-        log.error({ err: error }, retryInMs === undefined ? 'storing to the database failed' : `storing to the database failed; what waits stays in memory and is tried again in ${retryInMs / 1000} s`),
+        log.error(
+          { err: error },
+          retryInMs === undefined ? 'storing to the database failed' : `storing to the database failed; what waits stays in memory and is tried again in ${retryInMs / 1000} s`,
+        ),
       onRecovered: () => log.info('storing to the database works again; new probes are accepted'),
       ...(options.storageRetryMs ? { retryMs: options.storageRetryMs } : {}),
     });
@@ -123,7 +130,7 @@ export class ProbeManager {
     // A probe whose result could not be kept is refused before any DNS (storage-health.ts).
     if (this.storage.refusesNewProbes) return this.storage.refusal();
     // DNS can take long (a server that never answers): shutdown does not wait for it.
-    const prepared = await Promise.race([prepareProbe(this.probeOptions(body)), this.stopping]);
+    const prepared = await Promise.race([prepareProbe(probeOptionsOf(body, this.options, this.addressRules, this.resolver)), this.stopping]);
     if (prepared === 'stopping') return this.admission.refusalWhenClosed() as Refusal;
     if (!prepared.ok) return preparationRefusal(prepared);
     const probe = prepared.probe;
@@ -158,21 +165,6 @@ export class ProbeManager {
     return { ok: true, id: entry.id };
   }
 
-  /** The probe options of a request: the body's choices, the operator's settings. */
-  private probeOptions(body: CreateProbeBody): ProbeOptions {
-    const { config } = this.options;
-    return {
-      target: body.target, port: body.port ?? 25, suite: body.suite ?? 'standard', tls: body.tls ?? 'auto',
-      sendMessage: body.sendMessage === true, ...(body.to !== undefined ? { to: body.to } : {}),
-      helo: config.heloName, testDomain: config.testDomain, timeoutSeconds: config.timeoutSeconds, greylistWaitSeconds: config.greylistWaitSeconds, dnsServers: config.dnsServers,
-      ...(config.sourceAddress ? { sourceAddress: config.sourceAddress } : {}),
-      ...this.addressRules, allowedPorts: config.ports,
-      resolver: this.resolver, resolveWithinMs: RESOLVE_WITHIN_MS,
-      ...(this.options.trustedCa ? { trustedCa: this.options.trustedCa } : {}),
-      ...(this.options.resultLimits ? { resultLimits: this.options.resultLimits } : {}),
-    };
-  }
-
   /** The line for addresses only RELAYPROBE_ALLOW_TARGETS lets the probe reach, if any. */
   private logAllowlisted(probe: PreparedProbe, resolution: Resolution): void {
     const allowlisted = allowlistedAddresses(resolution, this.policy);
@@ -187,9 +179,7 @@ export class ProbeManager {
   /** Run a probe the queue gave a slot: its events go to its viewers and to storage. */
   private run(entry: LiveProbe): void {
     // A probe admitted before its name resolved claims each server's address when its turn comes.
-    const claimServer = entry.prepared.pending
-      ? (address: string, port: number) => this.admission.claim(entry.admitted, TargetLimits.keyFor(address, port))
-      : undefined;
+    const claimServer = entry.prepared.pending ? (address: string, port: number) => this.admission.claim(entry.admitted, TargetLimits.keyFor(address, port)) : undefined;
     runPreparedProbe(entry.prepared, { onEvent: (e) => this.onEvent(entry, e), signal: entry.abort.signal, ...(claimServer ? { claimServer } : {}) })
       .then((doc) => this.finish(entry, entry.abort.signal.aborted ? 'interrupted' : 'complete', doc))
       .catch((error: unknown) => {
@@ -222,9 +212,16 @@ export class ProbeManager {
     this.admission.release(entry.admitted);
     const durationMs = performance.now() - entry.startedAt;
     this.options.metrics.probeFinished(status === 'interrupted' ? 'interrupted' : (verdict?.code ?? 'interrupted'), durationMs / 1000);
-    this.options.log.info({
-      ...probeLogFields(entry.prepared), status, ...(verdict ? { verdict: verdict.code } : {}), durationMs: Math.round(durationMs), ...(committed ? {} : { stored: false }),
-    }, 'probe finished');
+    this.options.log.info(
+      {
+        ...probeLogFields(entry.prepared),
+        status,
+        ...(verdict ? { verdict: verdict.code } : {}),
+        durationMs: Math.round(durationMs),
+        ...(committed ? {} : { stored: false }),
+      },
+      'probe finished',
+    );
     // `done` only after the final commit (SECURITY.md §5). Without one (shutdown gave up on it)
     // the viewers are told to reconnect, and read what storage holds after the restart.
     if (committed) this.hub.finish(entry.id, { type: 'done', status, ...(verdict ? { verdict } : {}) });

@@ -8,8 +8,14 @@ import type { StoredProbe } from '../storage/probe-store.js';
 export function resultDocument(row: StoredProbe, events: readonly ProbeEvent[]): ResultDocument {
   if (row.result) return { ...row.result, status: row.status, events: [...events] };
   return {
-    schemaVersion: RESULT_SCHEMA_VERSION, id: row.id, tool: { name: 'relayprobe', version: RELAYPROBE_VERSION }, status: row.status,
-    request: row.request, startedAt: row.createdAt, ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
-    ...documentFields(foldEvents(events)), events: [...events],
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    id: row.id,
+    tool: { name: 'relayprobe', version: RELAYPROBE_VERSION },
+    status: row.status,
+    request: row.request,
+    startedAt: row.createdAt,
+    ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
+    ...documentFields(foldEvents(events)),
+    events: [...events],
   };
 }

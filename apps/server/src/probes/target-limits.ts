@@ -12,7 +12,10 @@ export class TargetLimits {
   private readonly running = new Map<string, string>();
   private readonly history = new Map<string, { at: number; id: string }[]>();
 
-  constructor(private readonly perHour: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perHour: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The keys of a prepared probe: each address it will connect to with the port, or its name while it has none. */
   static keysOf(probe: PreparedProbe): string[] {

@@ -17,9 +17,12 @@ export const serviceRoutes: FastifyPluginAsync<ServiceRoutesOptions> = async (ap
     reply.header('cache-control', 'no-store');
     const problem = options.manager.storageProblem;
     return {
-      status: problem === undefined ? ('ok' as const) : ('degraded' as const), ...(problem !== undefined ? { reason: problem } : {}),
-      version: RELAYPROBE_VERSION, uptimeSeconds: Math.floor((Date.now() - options.startedAt) / 1000),
-      running: options.manager.runningCount, queued: options.manager.queuedCount,
+      status: problem === undefined ? ('ok' as const) : ('degraded' as const),
+      ...(problem !== undefined ? { reason: problem } : {}),
+      version: RELAYPROBE_VERSION,
+      uptimeSeconds: Math.floor((Date.now() - options.startedAt) / 1000),
+      running: options.manager.runningCount,
+      queued: options.manager.queuedCount,
     };
   });
 

@@ -137,9 +137,7 @@ export function applyMigrations(db: Database.Database, file: string, migrations:
   if (found > known) throw new SchemaTooNewError(file, found, known);
 
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
-  const record = db.prepare(
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-  );
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
   const applied: number[] = [];
   for (const migration of migrations) {
     // IMMEDIATE takes the write lock before the check, so two processes opening the same new

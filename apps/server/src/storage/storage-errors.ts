@@ -19,10 +19,7 @@ export class SchemaTooNewError extends Error {
     readonly found: number,
     readonly known: number,
   ) {
-    super(
-      `${file} has schema version ${found}, newer than this relayprobe knows (${known}). ` +
-        'Run the relayprobe version that wrote it, or restore a backup made for this version.',
-    );
+    super(`${file} has schema version ${found}, newer than this relayprobe knows (${known}). ` + 'Run the relayprobe version that wrote it, or restore a backup made for this version.');
   }
 }
 

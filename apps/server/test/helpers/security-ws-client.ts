@@ -25,7 +25,9 @@ export function connectViewer(url: string, options: ClientOptions = {}): Promise
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options);
     const viewer: RecordingViewer = {
-      ws, messages: [], pings: 0,
+      ws,
+      messages: [],
+      pings: 0,
       closed: new Promise((resolveClose) => ws.on('close', (code, reason) => resolveClose({ code, reason: reason.toString() }))),
       pauseReading: () => tcpSocket(ws).pause(),
       resumeReading: () => tcpSocket(ws).resume(),

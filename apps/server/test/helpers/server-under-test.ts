@@ -54,7 +54,10 @@ export async function startTestServer(env: Record<string, string | undefined> = 
   const port = typeof address === 'object' && address ? address.port : 0;
   let closed = false;
   return {
-    app, base: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}`, dataDir,
+    app,
+    base: `http://127.0.0.1:${port}`,
+    wsBase: `ws://127.0.0.1:${port}`,
+    dataDir,
     async close() {
       if (closed) return;
       closed = true;

@@ -22,13 +22,30 @@ export function sampleEvent(seq: number): ProbeEvent {
       return { seq, ms, type: 'info', phase: 'connect', code: 'connected', text: 'connected to 192.0.2.1:25 — ünïcödé \u2028 "quoted"' };
     case 2:
       return {
-        seq, ms, type: 'reply', phase: 'ehlo', tls: false, code: 250, lines: ['250-mx.example.com', '250-PIPELINING', '250 8BITMIME'],
-        elapsedMs: 12, flags: [],
+        seq,
+        ms,
+        type: 'reply',
+        phase: 'ehlo',
+        tls: false,
+        code: 250,
+        lines: ['250-mx.example.com', '250-PIPELINING', '250 8BITMIME'],
+        elapsedMs: 12,
+        flags: [],
       };
     case 3:
       return {
-        seq, ms, type: 'reply', phase: 'vector', tls: false, code: 554, enhanced: '5.7.1', lines: ['554 5.7.1 <r@ext>: Relay access denied\u0000\u001b[31m'],
-        raw: 'NTU0IDUuNy4x', elapsedMs: 3, flags: ['bare-lf'], vector: 'R01',
+        seq,
+        ms,
+        type: 'reply',
+        phase: 'vector',
+        tls: false,
+        code: 554,
+        enhanced: '5.7.1',
+        lines: ['554 5.7.1 <r@ext>: Relay access denied\u0000\u001b[31m'],
+        raw: 'NTU0IDUuNy4x',
+        elapsedMs: 3,
+        flags: ['bare-lf'],
+        vector: 'R01',
       };
     default:
       return { seq, ms, type: 'error', phase: 'greeting', code: 'reply-timeout', side: 'server', text: 'no reply within 30 s', evidence: 'AAEC' };
@@ -38,11 +55,25 @@ export function sampleEvent(seq: number): ProbeEvent {
 /** A final result (without events) for the given probe. */
 export function sampleResult(id: string, request: ProbeRequest, startedAt: string, finishedAt: string): Omit<ResultDocument, 'events'> {
   return {
-    schemaVersion: 1, id, tool: { name: 'relayprobe', version: '0.1.0' }, status: 'complete', request, startedAt, finishedAt, durationMs: 1234,
+    schemaVersion: 1,
+    id,
+    tool: { name: 'relayprobe', version: '0.1.0' },
+    status: 'complete',
+    request,
+    startedAt,
+    finishedAt,
+    durationMs: 1234,
     vectors: [
       {
-        id: 'R01', key: 'R01', name: 'plain third-party relay', weight: 'strong', mailFrom: '<x@example.com>', rcptTo: '<r@example.com>',
-        outcome: 'relay-denied', reply: { code: 554, enhanced: '5.7.1', text: 'Relay access denied' }, flags: [],
+        id: 'R01',
+        key: 'R01',
+        name: 'plain third-party relay',
+        weight: 'strong',
+        mailFrom: '<x@example.com>',
+        rcptTo: '<r@example.com>',
+        outcome: 'relay-denied',
+        reply: { code: 554, enhanced: '5.7.1', text: 'Relay access denied' },
+        flags: [],
       },
     ],
     verdict: { code: 'closed', label: 'Not an open relay', summary: 'Every relay attempt was refused.', advice: 'Nothing to do.', reasons: [] },

@@ -26,8 +26,7 @@ export function followInBrowser(id: string, server?: number): () => void {
     id,
     server,
     fetchDocument: (resultId) => getResult(resultId),
-    watch: (resultId, onDone) =>
-      watchProbe({ id: resultId, store, onDone, url: streamUrl, open: openSocket, schedule, cancel }),
+    watch: (resultId, onDone) => watchProbe({ id: resultId, store, onDone, url: streamUrl, open: openSocket, schedule, cancel }),
     store: app(),
     schedule,
     cancel,

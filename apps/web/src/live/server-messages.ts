@@ -13,10 +13,22 @@ const int: Check = (v) => Number.isInteger(v);
 const bool: Check = (v) => typeof v === 'boolean';
 const count: Check = (v) => int(v) && (v as number) >= 0;
 const strings: Check = (v) => Array.isArray(v) && v.every(str);
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-const shape = (fields: Record<string, Check>): Check => (v) => isObject(v) && Object.entries(fields).every(([k, check]) => check(v[k]));
-const list = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
-const nullable = (check: Check): Check => (v) => v === null || check(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (v) =>
+    isObject(v) && Object.entries(fields).every(([k, check]) => check(v[k]));
+const list =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(check);
+const nullable =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
 
 const reply = shape({ code: int, enhanced: optional(str), text: str });
 const vectorResult = shape({ key: str, id: str, name: str, mailFrom: str, rcptTo: str, outcome: str, reply: optional(reply), note: optional(str), flags: strings });
@@ -81,7 +93,11 @@ export function parseServerMessage(data: unknown): EventMessage | DoneMessage | 
 }
 
 const session = shape({
-  attempts: list(shape({ address: str, port: int, outcome: str })), greeting: optional(strings), extensions: strings, tls: nullable(tlsDetails), localNames: strings,
+  attempts: list(shape({ address: str, port: int, outcome: str })),
+  greeting: optional(strings),
+  extensions: strings,
+  tls: nullable(tlsDetails),
+  localNames: strings,
 });
 
 /** A result document as GET returns it, or undefined when its shape is wrong; unreadable parts are replaced or left out. */
@@ -94,7 +110,10 @@ export function readResultDocument(value: unknown): ResultDocument | undefined {
   const events = doc.events.map((event, i) => readEvent(event, isObject(event) && int(event.seq) ? (event.seq as number) : i + 1));
   const { verdict: v, session: facts, durationMs, ...rest } = doc;
   return {
-    ...rest, events, ...(v !== undefined && verdict(v) ? { verdict: v } : {}), ...(facts !== undefined && session(facts) ? { session: facts } : {}),
+    ...rest,
+    events,
+    ...(v !== undefined && verdict(v) ? { verdict: v } : {}),
+    ...(facts !== undefined && session(facts) ? { session: facts } : {}),
     ...(typeof durationMs === 'number' && int(durationMs) && durationMs >= 0 ? { durationMs } : {}),
   };
 }
@@ -117,8 +136,21 @@ export function readProbeList(value: unknown): ProbeList | undefined {
 const watchRun = shape({ probeId: str, url: str, scheduled: bool, startedAt: str, status, verdict: optional(shape({ code: str, label: str })) });
 const alertDelivery = shape({ id: int, type: str, destination: str, status: str, attempts: int, createdAt: str, responseStatus: optional(int), error: optional(str) });
 const watchDocument = shape({
-  id: str, url: str, target: str, port: int, suite: str, tls: str, intervalMinutes: int, paused: bool, createdAt: str, lastRunAt: optional(str), nextRunAt: optional(str),
-  runningProbeId: optional(str), state: shape({ failures: int, verdict: optional(shape({ code: str, label: str })) }), history: Array.isArray, deliveries: Array.isArray,
+  id: str,
+  url: str,
+  target: str,
+  port: int,
+  suite: str,
+  tls: str,
+  intervalMinutes: int,
+  paused: bool,
+  createdAt: str,
+  lastRunAt: optional(str),
+  nextRunAt: optional(str),
+  runningProbeId: optional(str),
+  state: shape({ failures: int, verdict: optional(shape({ code: str, label: str })) }),
+  history: Array.isArray,
+  deliveries: Array.isArray,
 });
 
 /** GET /api/v1/watches with the watches this page can show, or undefined when it is not a list. */

@@ -32,7 +32,15 @@ export interface FormSlice {
 
 /** Defaults: port 25, the standard suite, TLS auto (DESIGN.md "Contracts"). */
 export const INITIAL_FORM: FormState = {
-  target: '', port: '25', suite: 'standard', tls: 'auto', sendMessage: false, to: '', problem: undefined, problemField: undefined, submitting: false,
+  target: '',
+  port: '25',
+  suite: 'standard',
+  tls: 'auto',
+  sendMessage: false,
+  to: '',
+  problem: undefined,
+  problemField: undefined,
+  submitting: false,
 };
 
 /** The form slice of the store. */

@@ -9,8 +9,15 @@
 // (`lastSeq(state)`), derived rather than stored so the two cannot disagree. `view` is the fold of
 // `events` (and, for a document, of its own fields where the events say nothing).
 import {
-  EMPTY_RESULT_VIEW, foldEvents, withDocumentFallback,
-  type DoneMessage, type ProbeEvent, type ProbeRequest, type ProbeStatus, type ResultDocument, type ResultView,
+  EMPTY_RESULT_VIEW,
+  foldEvents,
+  withDocumentFallback,
+  type DoneMessage,
+  type ProbeEvent,
+  type ProbeRequest,
+  type ProbeStatus,
+  type ResultDocument,
+  type ResultView,
 } from '@relayprobe/contracts';
 import { shownServer, type ShownServer } from './shown-server.js';
 
@@ -46,9 +53,19 @@ export interface ResultState {
 export function emptyResult(id?: string, server?: number): ResultState {
   const events: readonly ProbeEvent[] = [];
   return {
-    id, lookup: id === undefined ? 'idle' : 'loading', failure: undefined, status: undefined, events, held: {},
-    view: EMPTY_RESULT_VIEW, doneVerdict: undefined, request: undefined, startedAt: undefined, durationMs: undefined,
-    selectedServer: server, shown: { server: undefined, events, view: EMPTY_RESULT_VIEW },
+    id,
+    lookup: id === undefined ? 'idle' : 'loading',
+    failure: undefined,
+    status: undefined,
+    events,
+    held: {},
+    view: EMPTY_RESULT_VIEW,
+    doneVerdict: undefined,
+    request: undefined,
+    startedAt: undefined,
+    durationMs: undefined,
+    selectedServer: server,
+    shown: { server: undefined, events, view: EMPTY_RESULT_VIEW },
   };
 }
 
@@ -95,7 +112,13 @@ export function applyDocument(state: ResultState, doc: ResultDocument): ResultSt
   // A finished status is final: a document fetched before `done` must not turn it back to running.
   const status = state.status !== undefined && state.status !== 'running' ? state.status : doc.status;
   const next: ResultState = {
-    ...merged, lookup: 'found', failure: undefined, status, request: doc.request, startedAt: doc.startedAt, durationMs: doc.durationMs,
+    ...merged,
+    lookup: 'found',
+    failure: undefined,
+    status,
+    request: doc.request,
+    startedAt: doc.startedAt,
+    durationMs: doc.durationMs,
     view: withDocumentFallback(merged.view, doc),
   };
   return { ...next, shown: shownServer(next) };

@@ -39,24 +39,40 @@ export function ProbeForm() {
     <form className="panel probe-form" onSubmit={(e) => void onSubmit(e)} noValidate aria-labelledby="form-title">
       <h1 id="form-title">Is your mail server an open relay?</h1>
       <p className="intro">
-        relayprobe connects the way a spammer would, tries to get the server to accept mail for a domain it does not serve, and shows every command and
-        reply live, then a verdict you can share.
+        relayprobe connects the way a spammer would, tries to get the server to accept mail for a domain it does not serve, and shows every command and reply live, then a verdict you can share.
       </p>
       <div className="field">
         <label htmlFor="target">Mail server</label>
         <input
-          id="target" name="target" type="text" value={form.target} autoComplete="off" autoCapitalize="none" spellCheck={false}
-          placeholder="mail.example.com" aria-describedby="target-hint" aria-invalid={invalid('target')}
+          id="target"
+          name="target"
+          type="text"
+          value={form.target}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          placeholder="mail.example.com"
+          aria-describedby="target-hint"
+          aria-invalid={invalid('target')}
           onChange={(e) => set('target', e.target.value)}
         />
-        <p id="target-hint" className="hint">A host name, IP address, domain (its MX hosts are tested) or e-mail address.</p>
+        <p id="target-hint" className="hint">
+          A host name, IP address, domain (its MX hosts are tested) or e-mail address.
+        </p>
       </div>
       <div className="field-row">
         <div className="field port">
           <label htmlFor="port">Port</label>
           <input
-            id="port" name="port" type="text" inputMode="numeric" list="port-choices" value={form.port} autoComplete="off"
-            aria-describedby="port-hint" aria-invalid={invalid('port')}
+            id="port"
+            name="port"
+            type="text"
+            inputMode="numeric"
+            list="port-choices"
+            value={form.port}
+            autoComplete="off"
+            aria-describedby="port-hint"
+            aria-invalid={invalid('port')}
             onChange={(e) => set('port', e.target.value)}
           />
           <datalist id="port-choices">
@@ -64,7 +80,9 @@ export function ProbeForm() {
               <option key={c.port} value={c.port} label={`${c.port}: ${c.hint}`} />
             ))}
           </datalist>
-          <p id="port-hint" className="hint">25, 465 or 587, or type another.</p>
+          <p id="port-hint" className="hint">
+            25, 465 or 587, or type another.
+          </p>
         </div>
         <div className="field">
           <label htmlFor="suite">Suite</label>
@@ -75,7 +93,9 @@ export function ProbeForm() {
               </option>
             ))}
           </select>
-          <p id="suite-hint" className="hint">{suiteHint}</p>
+          <p id="suite-hint" className="hint">
+            {suiteHint}
+          </p>
         </div>
         <div className="field">
           <label htmlFor="tls">TLS</label>
@@ -86,7 +106,9 @@ export function ProbeForm() {
               </option>
             ))}
           </select>
-          <p id="tls-hint" className="hint">{tlsHint}</p>
+          <p id="tls-hint" className="hint">
+            {tlsHint}
+          </p>
         </div>
       </div>
       <div className="check">
@@ -97,8 +119,16 @@ export function ProbeForm() {
         <div className="field">
           <label htmlFor="to">Recipient (optional)</label>
           <input
-            id="to" name="to" type="text" inputMode="email" value={form.to} autoComplete="off" autoCapitalize="none" spellCheck={false}
-            aria-describedby="to-hint" aria-invalid={invalid('to')}
+            id="to"
+            name="to"
+            type="text"
+            inputMode="email"
+            value={form.to}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            aria-describedby="to-hint"
+            aria-invalid={invalid('to')}
             onChange={(e) => set('to', e.target.value)}
           />
           <p id="to-hint" className="hint">
@@ -110,14 +140,21 @@ export function ProbeForm() {
         <div className="field">
           <label htmlFor="token">Access token</label>
           <input
-            id="token" name="token" type="password" value={auth.token} autoComplete="off" aria-describedby="token-hint"
+            id="token"
+            name="token"
+            type="password"
+            value={auth.token}
+            autoComplete="off"
+            aria-describedby="token-hint"
             onChange={(e) => {
               app().setToken(e.target.value);
               saveToken(browserStorage(), e.target.value);
             }}
             onBlur={() => void loadRecent(app, listRecent)}
           />
-          <p id="token-hint" className="hint">This server starts probes only for people with its token (RELAYPROBE_AUTH_TOKEN). It is kept in this browser.</p>
+          <p id="token-hint" className="hint">
+            This server starts probes only for people with its token (RELAYPROBE_AUTH_TOKEN). It is kept in this browser.
+          </p>
         </div>
       )}
       {form.problem !== undefined && (

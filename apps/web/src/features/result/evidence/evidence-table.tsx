@@ -41,11 +41,21 @@ export function EvidenceTable() {
       <table className="evidence" role="table" aria-labelledby="evidence-title">
         <thead role="rowgroup">
           <tr role="row">
-            <th scope="col" role="columnheader">ID</th>
-            <th scope="col" role="columnheader">MAIL FROM</th>
-            <th scope="col" role="columnheader">RCPT TO</th>
-            <th scope="col" role="columnheader">Reply</th>
-            <th scope="col" role="columnheader">Outcome</th>
+            <th scope="col" role="columnheader">
+              ID
+            </th>
+            <th scope="col" role="columnheader">
+              MAIL FROM
+            </th>
+            <th scope="col" role="columnheader">
+              RCPT TO
+            </th>
+            <th scope="col" role="columnheader">
+              Reply
+            </th>
+            <th scope="col" role="columnheader">
+              Outcome
+            </th>
           </tr>
         </thead>
         <tbody role="rowgroup">

@@ -39,8 +39,16 @@ export interface TranscriptGroup {
 
 // Worded so that no heading repeats the line beneath it (" -> EHLO ...", " -> QUIT", "=== Verdict: ...").
 const PHASE_LABELS: Record<string, string> = {
-  resolve: 'Where to connect', connect: 'Connection', greeting: 'Greeting', ehlo: 'Introduction and extensions', starttls: 'Upgrade to TLS',
-  control: 'Controls', vector: 'Relay tests', delivery: 'Test message', quit: 'Closing', done: 'Summary',
+  resolve: 'Where to connect',
+  connect: 'Connection',
+  greeting: 'Greeting',
+  ehlo: 'Introduction and extensions',
+  starttls: 'Upgrade to TLS',
+  control: 'Controls',
+  vector: 'Relay tests',
+  delivery: 'Test message',
+  quit: 'Closing',
+  done: 'Summary',
 };
 
 /** Letters and digits only, lower case: "=== [R01] plain" and "R01 plain" compare equal. */
@@ -104,8 +112,8 @@ export function transcriptGroups(events: readonly ProbeEvent[]): TranscriptGroup
     const { kind, id } = groupOf(event);
     let group = groups.at(-1);
     if (!group || group.kind !== kind || group.id !== id) {
-      const name = kind === 'vector' ? names.get(id) ?? (event.type === 'vector-result' ? event.result.name : undefined) : undefined;
-      const label = kind === 'vector' ? (name ? `${id} ${name}` : id) : PHASE_LABELS[id] ?? id;
+      const name = kind === 'vector' ? (names.get(id) ?? (event.type === 'vector-result' ? event.result.name : undefined)) : undefined;
+      const label = kind === 'vector' ? (name ? `${id} ${name}` : id) : (PHASE_LABELS[id] ?? id);
       const first = lines[0]?.text ?? '';
       const headingIsFirstLine = repeats(first, label);
       // A vector that resumes after a reconnect starts with a command, not its own start line.

@@ -99,8 +99,8 @@ export function TranscriptLog() {
     <section className="panel transcript-section" aria-labelledby="transcript-title">
       <h2 id="transcript-title">Transcript</h2>
       <p className="hint legend">
-        <code>-&gt;</code> sent, <code>&lt;-</code> received, <code>~&gt;</code> <code>&lt;~</code> inside TLS, <code>===</code> information,{' '}
-        <code>***</code> error; each reply ends with the milliseconds it took.
+        <code>-&gt;</code> sent, <code>&lt;-</code> received, <code>~&gt;</code> <code>&lt;~</code> inside TLS, <code>===</code> information, <code>***</code> error; each reply ends with the
+        milliseconds it took.
       </p>
       {/* One tab stop for the whole log; the codes' explanations are its description. */}
       <div className="transcript" role="log" aria-label="Transcript" aria-describedby={codes.length > 0 ? 'transcript-codes' : undefined} ref={box} tabIndex={0}>

@@ -60,7 +60,12 @@ export function ProbeProgress() {
         <p className="progress-text">{STAGE_TEXT[stage ?? 'connecting']}</p>
       )}
       <GreylistCountdown />
-      {words !== '' && <p className={`connection connection-${connection.phase}`}>{words}{connection.retries > 1 ? ` (attempt ${connection.retries})` : ''}</p>}
+      {words !== '' && (
+        <p className={`connection connection-${connection.phase}`}>
+          {words}
+          {connection.retries > 1 ? ` (attempt ${connection.retries})` : ''}
+        </p>
+      )}
     </div>
   );
 }

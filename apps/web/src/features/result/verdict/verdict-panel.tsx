@@ -25,7 +25,12 @@ export function VerdictPanel() {
     <div className={`verdict tone-${text.tone}`} role="status">
       <p className="verdict-headline">
         <strong className="verdict-label">{text.label}</strong>
-        {text.summary !== undefined && <> <span className="verdict-summary">{escapeForDisplay(text.summary)}</span></>}
+        {text.summary !== undefined && (
+          <>
+            {' '}
+            <span className="verdict-summary">{escapeForDisplay(text.summary)}</span>
+          </>
+        )}
       </p>
       {text.advice !== undefined && (
         <p className="verdict-advice">
