@@ -13,21 +13,24 @@ import { DATABASE_FILE_NAME } from '../src/storage/probe-store.js';
 import { collectEvents, postProbe, startTestServer, waitForResult } from './helpers/server-under-test.js';
 import { fetchJson, listAllProbes, refusedUpgrade } from './helpers/api-reading.js';
 
-const logs: string[] = [];
-const server = await startTestServer({ RELAYPROBE_LOG_LEVEL: 'info' }, { logStream: { write: (line) => void logs.push(line) } });
-after(() => server.close());
+// The probes are made by one server; the damage is done while none runs (a finished result is
+// cached once read, so damage under a running server shows only after a restart), and a fresh
+// server on the same data directory is the one under test.
+const writer = await startTestServer();
 
 /** Seven finished probes, oldest first. */
 const ids: string[] = [];
 for (let i = 0; i < 7; i++) {
-  const created = await postProbe(server.base, { target: '127.0.0.1', port: await closedPort(), suite: 'quick' });
+  const created = await postProbe(writer.base, { target: '127.0.0.1', port: await closedPort(), suite: 'quick' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  await waitForResult(server.base, created.body.id);
+  await waitForResult(writer.base, created.body.id);
   ids.push(created.body.id as string);
 }
 const [badRequest, badResult, wrongShape, resultArray, badEvent, good1, good2] = ids as [string, string, string, string, string, string, string];
 
-const raw = new Database(join(server.dataDir, DATABASE_FILE_NAME));
+await writer.app.close(); // not writer.close(): that removes the data directory
+
+const raw = new Database(join(writer.dataDir, DATABASE_FILE_NAME));
 raw.pragma('ignore_check_constraints = ON');
 raw.prepare('UPDATE probes SET request = ? WHERE id = ?').run('{"target":', badRequest);
 raw.prepare('UPDATE probes SET result = ? WHERE id = ?').run('not json at all', badResult);
@@ -35,6 +38,13 @@ raw.prepare('UPDATE probes SET request = ? WHERE id = ?').run('"just a string"',
 raw.prepare('UPDATE probes SET result = ? WHERE id = ?').run('[1, 2]', resultArray);
 raw.prepare('UPDATE events SET body = ? WHERE probe_id = ? AND seq = 1').run('{"seq":1,', badEvent);
 raw.close();
+
+const logs: string[] = [];
+const server = await startTestServer({ RELAYPROBE_LOG_LEVEL: 'info', RELAYPROBE_DATA_DIR: writer.dataDir }, { logStream: { write: (line) => void logs.push(line) } });
+after(async () => {
+  await server.close();
+  await writer.close();
+});
 
 const damagedRows = [badRequest, badResult, wrongShape, resultArray];
 const logLines = () => logs.map((line) => JSON.parse(line) as { msg: string; probe?: string; level: number });

@@ -1,12 +1,12 @@
 // A data directory the server cannot write (issue 12, item 8): the start used to fail with
 // SQLite's bare "unable to open database file", naming neither the path nor why. It must name the
 // directory or file, the variable that sets it, and the cause (permission denied, read-only file
-// system), and exit 1. The failure is real: the directory is mode 0555 and the server runs as an
-// unprivileged user (uid 65534 when the tests run as root, who may write anywhere; else as the
-// tester). A read-only file system (EROFS) takes a mount and so is checked by hand, not here.
+// system), and exit 1. The failure is real: the directory is mode 0555 and the server runs
+// without the capabilities that let root ignore file modes (when the tests run as root; else as
+// the tester, to whom the modes apply anyway). A read-only file system (EROFS) takes a mount and so is checked by hand, not here.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProbeStore } from '../src/storage/probe-store.js';
@@ -15,9 +15,7 @@ import { freePort, killAllServerProcesses, spawnServer } from './helpers/server-
 
 const EXIT_BOUND_MS = 20_000;
 const root = process.getuid?.() === 0;
-/** Who runs the server: an unprivileged user, so that file modes apply. */
-const user = root ? { uid: 65534, gid: 65534 } : undefined;
-const uid = user?.uid ?? process.getuid?.();
+const uid = process.getuid?.();
 
 const parent = realpathSync(mkdtempSync(join(tmpdir(), 'relayprobe-readonly-')));
 chmodSync(parent, 0o755);
@@ -28,7 +26,7 @@ after(async () => {
 
 /** Start the server on `dataDir`; it must exit 1 with one "cannot start" line. */
 async function refusedStart(dataDir: string): Promise<string> {
-  const server = spawnServer({ ...TEST_ENV, RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_PORT: String(await freePort()) }, user ? { user } : {});
+  const server = spawnServer({ ...TEST_ENV, RELAYPROBE_DATA_DIR: dataDir, RELAYPROBE_PORT: String(await freePort()) }, { withoutFileCapabilities: root });
   const exit = await server.exited(EXIT_BOUND_MS);
   assert.deepEqual(exit, { code: 1, signal: null }, server.output());
   const line = server.stderr().trim();
@@ -51,7 +49,6 @@ test('a database the service user may not write: the message names the file and 
   const dir = join(parent, 'with-database');
   mkdirSync(dir);
   ProbeStore.open(dir).close();
-  if (user) chownSync(dir, user.uid, user.gid); // the directory is the service user's; the file is not
   chmodSync(join(dir, 'relayprobe.sqlite'), 0o444);
   const line = await refusedStart(dir);
   assert.ok(line.includes(join(dir, 'relayprobe.sqlite')), line);

@@ -64,7 +64,12 @@ export interface ProbeResolveOptions extends ResolveOptions {
 
 /** Resolve a target once, for a single-server test or a domain test. */
 export async function resolveForProbe(input: string, target: TargetInput, options: ProbeResolveOptions): Promise<ResolvedTarget> {
-  if (target.kind === 'ipv4' || target.kind === 'ipv6') return { resolution: resolveLiteral(input, target, options.policy) };
+  if (target.kind === 'ipv4' || target.kind === 'ipv6') {
+    // An address literal's reverse name is one of the names the relay tricks use, as a host's is.
+    const resolution = resolveLiteral(input, target, options.policy);
+    if (!resolution.error) await addReverseNames(resolution, options.resolver, options.timeoutMs, options.reversePrivate);
+    return { resolution };
+  }
   const step = await lookupMx(input, target.host, target.kind, options);
   if (step.done) return { resolution: step.resolution };
   if (step.implicit) {

@@ -49,8 +49,13 @@ export interface SpawnOptions {
   nodeArgs?: readonly string[];
   /** Open an IPC channel (`child.send`, 'message'), for a preloaded module that answers the parent. */
   ipc?: boolean;
-  /** Run as this user and group (needs root): to see what an unprivileged service user meets. */
-  user?: { uid: number; gid: number };
+  /**
+   * Run without the capabilities that let root ignore file modes (CAP_DAC_OVERRIDE,
+   * CAP_DAC_READ_SEARCH, CAP_FOWNER; through util-linux's setpriv), so that file modes apply as
+   * they do to an unprivileged service user, while the repository (maybe in a directory only
+   * root may enter) stays readable to the process as its owner.
+   */
+  withoutFileCapabilities?: boolean;
 }
 
 /** One spawned server process, started or not. */
@@ -84,10 +89,13 @@ export interface ServingProcess extends ServerProcess {
 /** Spawn `node [nodeArgs] dist/server.js` with PATH plus exactly `env`; does not wait for anything. */
 export function spawnServer(env: Record<string, string>, options: SpawnOptions = {}): ServerProcess {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npx turbo run build\` first`);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
+  const nodeArgs = [...(options.nodeArgs ?? []), SERVER_ENTRY];
+  const [command, args] = options.withoutFileCapabilities
+    ? ['setpriv', ['--bounding-set', '-dac_override,-dac_read_search,-fowner', '--inh-caps', '-all', process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    ...(options.user ?? {}),
   });
   live.add(child);
   let out = '';
