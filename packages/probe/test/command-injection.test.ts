@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startProfile, startTrapListener, type ServerHandle } from '@relayprobe/testkit';
 import { escapeForDisplay, isDisplaySafe, type CommandEvent } from '@relayprobe/contracts';
 import { runProbe, type ProbeOptions } from '../src/index.js';
-import { noDns, probeLocal } from './local-probe.js';
+import { localOptions, probeLocal } from './local-probe.js';
 import { overLongLines, wireLines } from './wire-lines.js';
 
 const INJECTED = ['\r', '\n', '\r\n', '\u2028', '\u0000', '\u001b'];
@@ -23,16 +23,7 @@ before(async () => {
 after(() => trap.close());
 
 /** Valid CLI-like options aimed at the trap: without the bad field, the probe would connect to it. */
-const atTrap = (server: ServerHandle, field: Partial<ProbeOptions>): ProbeOptions => ({
-  target: '127.0.0.1',
-  port: server.port,
-  allowedPorts: 'any',
-  allowPrivate: true,
-  resolver: noDns,
-  helo: 'prober.relayprobe.test',
-  timeoutSeconds: 0.2,
-  ...field,
-});
+const atTrap = (server: ServerHandle, field: Partial<ProbeOptions>): ProbeOptions => localOptions(server, { timeoutSeconds: 0.2, ...field });
 
 // Field name as validation reports it → the field carrying `bad` (mid-value, where no trimming can help).
 const FIELDS: [string, 'invalid-target' | 'invalid-option', (bad: string) => Partial<ProbeOptions>][] = [

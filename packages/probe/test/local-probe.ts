@@ -15,26 +15,30 @@ export interface LocalRun {
   live: ProbeEvent[];
 }
 
-/** Probe the server at 127.0.0.1:port with loopback allowed and the fixture CA trusted; `live` collects the events unless `hooks.onEvent` takes them. */
+/**
+ * The options of a probe of the server at 127.0.0.1:port with loopback allowed and the fixture CA
+ * trusted. greylistWaitSeconds 0: the testkit's greylister never lets a retry through (the retry
+ * is tested against a real greylister, postgrey, in packages/mta-lab).
+ */
+export function localOptions(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}): ProbeOptions {
+  return {
+    target: '127.0.0.1',
+    port: server.port,
+    allowedPorts: 'any',
+    allowPrivate: true,
+    resolver: noDns,
+    helo: 'prober.relayprobe.test',
+    trustedCa: fixtureCa.cert,
+    timeoutSeconds: 5,
+    greylistWaitSeconds: 0,
+    ...overrides,
+  };
+}
+
+/** Probe the server at 127.0.0.1:port (localOptions); `live` collects the events unless `hooks.onEvent` takes them. */
 export async function probeLocal(server: Pick<ServerHandle, 'port'>, overrides: Partial<ProbeOptions> = {}, hooks: ProbeHooks = {}): Promise<LocalRun> {
   const live: ProbeEvent[] = [];
-  const outcome = await runProbe(
-    {
-      target: '127.0.0.1',
-      port: server.port,
-      allowedPorts: 'any',
-      allowPrivate: true,
-      resolver: noDns,
-      helo: 'prober.relayprobe.test',
-      // greylistWaitSeconds 0: the testkit's greylister never lets a retry through (the retry is
-      // tested against a real greylister, postgrey, in packages/mta-lab).
-      trustedCa: fixtureCa.cert,
-      timeoutSeconds: 5,
-      greylistWaitSeconds: 0,
-      ...overrides,
-    },
-    { onEvent: (e) => live.push(e), ...hooks },
-  );
+  const outcome = await runProbe(localOptions(server, overrides), { onEvent: (e) => live.push(e), ...hooks });
   if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
   return { result: outcome.result, live };
 }

@@ -2,10 +2,10 @@
 // prepared probe: a prepared probe says what to probe, each run says who listens and who may stop it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixtureCa, startProfile, type ServerHandle } from '@relayprobe/testkit';
+import { startProfile, type ServerHandle } from '@relayprobe/testkit';
 import type { ProbeEvent } from '@relayprobe/contracts';
 import { prepareProbe, runPreparedProbe, type PreparedProbe } from '../src/index.js';
-import { noDns } from './local-probe.js';
+import { localOptions } from './local-probe.js';
 
 const servers: ServerHandle[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -13,18 +13,7 @@ after(() => Promise.all(servers.map((s) => s.close())));
 async function prepared(): Promise<PreparedProbe> {
   const server = await startProfile('postfix-closed');
   servers.push(server);
-  const outcome = await prepareProbe({
-    target: '127.0.0.1',
-    port: server.port,
-    allowedPorts: 'any',
-    allowPrivate: true,
-    resolver: noDns,
-    helo: 'prober.relayprobe.test',
-    trustedCa: fixtureCa.cert,
-    timeoutSeconds: 5,
-    greylistWaitSeconds: 0,
-    suite: 'quick',
-  });
+  const outcome = await prepareProbe(localOptions(server, { suite: 'quick' }));
   if (!outcome.ok) throw new Error(`probe refused: ${outcome.code}: ${outcome.message}`);
   return outcome.probe;
 }

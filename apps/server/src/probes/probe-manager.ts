@@ -67,6 +67,8 @@ export interface ProbeManagerOptions {
 
 export class ProbeManager {
   private readonly live = new Map<string, LiveProbe>();
+  /** Who waits for a live probe's end (watch runs), told after its viewers. */
+  private readonly endListeners = new Map<string, (() => void)[]>();
   private readonly admission: Admission;
   private readonly queue: ProbeQueue<LiveProbe>;
   private readonly hub: ViewerHub;
@@ -226,12 +228,26 @@ export class ProbeManager {
     // the viewers are told to reconnect, and read what storage holds after the restart.
     if (committed) this.hub.finish(entry.id, { type: 'done', status, ...(verdict ? { verdict } : {}) });
     else this.hub.fail(entry.id, RESTART_CLOSE.code, RESTART_CLOSE.reason);
+    const listeners = this.endListeners.get(entry.id) ?? [];
+    this.endListeners.delete(entry.id);
+    for (const listener of listeners) listener();
     this.queue.done(entry);
   }
 
   /**
-   * Attach a viewer: events after `after`, then live ones, then `done`. Returns a function that
-   * detaches it, or undefined when there is no such probe.
+   * Call `listener` once the live probe `id` has ended: after its final commit (or after storage
+   * gave up on it at shutdown), when `done` has gone to its viewers. False when it is not live.
+   */
+  whenEnded(id: string, listener: () => void): boolean {
+    if (!this.live.has(id)) return false;
+    this.endListeners.set(id, [...(this.endListeners.get(id) ?? []), listener]);
+    return true;
+  }
+
+  /**
+   * Attach a viewer: events after `after`, then live ones, then `done`. Returns the handle the
+   * route tells what the reader confirmed and when the socket closed, or undefined when there is
+   * no such probe.
    */
   watch(id: string, after: number, viewer: Viewer): Watching | undefined {
     return this.hub.watch(id, after, viewer);

@@ -1,6 +1,6 @@
 // A run of a watch is an ordinary probe through the probe manager (same admission, per-target
-// limits, queue, storage and link). This module starts one, follows it to its end as an internal
-// viewer of the live-viewer hub (the probe never depends on it), and evaluates it: the change
+// limits, queue, storage and link). This module starts one, hears its end from the manager
+// (ProbeManager.whenEnded: after the final commit; the probe never depends on it), and evaluates it: the change
 // detection, then the watch's new state and the alert deliveries in one transaction.
 //
 // Invariants: a run is evaluated at most once (WatchStore.finishRun); a run whose watch was
@@ -10,7 +10,6 @@ import type { CreateProbeBody, WatchAlertPayload } from '@relayprobe/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProbeManager } from '../probes/probe-manager.js';
 import type { Refusal } from '../probes/admission.js';
-import type { Watching } from '../probes/viewer-hub.js';
 import { evaluateRun, findingsOf, type Evaluation } from './change-detection.js';
 import { renderAlert } from './alert-payloads.js';
 import { isoAt, type Clock } from './watch-clock.js';
@@ -83,29 +82,9 @@ export class WatchRuns {
 
   #follow(watchId: string, probeId: string, scheduled: boolean): void {
     this.#running.set(probeId, { watchId, scheduled });
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      // After the hub's synchronous send: evaluate outside its loop over viewers.
-      queueMicrotask(() => this.#evaluate(watchId, probeId, scheduled));
-    };
-    // Only `done` matters; `after` beyond any seq skips the replay of stored events.
-    // The hub hands viewers JSON text (viewer-hub.ts); a run's live messages are few, so each is read.
-    // askReceipt runs in a microtask, after watch() returned: `detach` is set by then.
-    const detach: Watching | undefined = this.#o.manager.watch(probeId, Number.MAX_SAFE_INTEGER, {
-      send: (data, written) => {
-        if ((JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { type?: string }).type === 'done') end();
-        written();
-      },
-      bufferedBytes: 0,
-      // Everything handed over is read at once: confirm it, so the hub never counts this viewer behind.
-      askReceipt: (offset) => queueMicrotask(() => detach?.readUpTo(offset)),
-      // The final state could not be stored: evaluated as it is (not complete), never left hanging.
-      close: () => end(),
-      drop: () => end(),
-    });
-    if (!detach) end();
+    // Evaluated outside the manager's loop over what waits for the probe's end.
+    const end = () => queueMicrotask(() => this.#evaluate(watchId, probeId, scheduled));
+    if (!this.#o.manager.whenEnded(probeId, end)) end();
   }
 
   #evaluate(watchId: string, probeId: string, scheduled: boolean): void {
