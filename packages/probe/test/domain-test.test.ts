@@ -178,7 +178,7 @@ test('a zone of 50 MX records: 10 hosts are looked up, the rest counted; at most
   assert.match(result.verdict?.summary ?? '', /40 more MX hosts were not looked up/);
 });
 
-test('lookups run at once under one deadline: 3 hosts whose answers take 300 ms each cost about 300 ms, not 900', async () => {
+test('lookups run at once: the address questions of 3 hosts whose answers take 300 ms are all asked before any is answered', async () => {
   const { port } = await mxServers({ host: '127.0.2.7', profile: 'postfix-closed' }, { host: '127.0.2.8', profile: 'postfix-closed' }, { host: '127.0.2.9', profile: 'postfix-closed' });
   const hosts = ['mx1.slow.test', 'mx2.slow.test', 'mx3.slow.test'];
   const zone = await dns({
@@ -189,9 +189,12 @@ test('lookups run at once under one deadline: 3 hosts whose answers take 300 ms 
   const { result } = await probeDomain('slow.test', zone, port);
   const questions = zone.questions.filter((q) => q.type === 'A' || q.type === 'AAAA');
   assert.equal(questions.length, 6);
-  const spread = Math.max(...questions.map((q) => q.at)) - Math.min(...questions.map((q) => q.at));
-  // Every address question was asked before the first answer (300 ms later) could have come back.
-  assert.ok(spread < 250, `the six address questions were asked within ${Math.round(spread)} ms of each other`);
+  // Every address question was asked before any of them was answered: none waited for another.
+  assert.deepEqual(
+    questions.map((q) => q.answersBefore),
+    questions.map(() => questions[0]?.answersBefore),
+    'no address answer came back between the address questions',
+  );
   assert.equal(result.servers?.filter((s) => s.verdict?.code === 'closed').length, 3);
 });
 
@@ -299,9 +302,8 @@ test('resolveWithinMs: a name still resolving is prepared at once, pending; the 
     greylistWaitSeconds: 0,
     resolveWithinMs: 100,
   };
-  const started = performance.now();
   const prepared = await prepareProbe({ ...options, target: 'later.test' });
-  assert.ok(performance.now() - started < 500, `prepared in ${Math.round(performance.now() - started)} ms`);
+  // Prepared before its MX question was answered (700 ms): pending, with no domain plan yet.
   assert.ok(prepared.ok && prepared.probe.pending !== undefined && prepared.probe.domain === undefined);
   const result = await runPreparedProbe(prepared.probe);
   assert.deepEqual(

@@ -30,6 +30,8 @@ export interface DnsQuestionRecord {
   name: string;
   /** performance.now() when it arrived. */
   at: number;
+  /** How many answers the server had sent when it arrived (to show questions asked before answers came back). */
+  answersBefore: number;
   transport: 'udp' | 'tcp';
 }
 
@@ -49,14 +51,18 @@ const NXDOMAIN = 3;
 export async function startDnsServer(zone: DnsZone): Promise<DnsServerHandle> {
   const timers = new Set<NodeJS.Timeout>();
   const questions: DnsQuestionRecord[] = [];
+  let answersSent = 0;
   const answerLater = (query: packet.Packet, transport: 'udp' | 'tcp', send: (reply: Buffer) => void) => {
     const question = query.questions?.[0];
     if (!question) return;
     const name = question.name.toLowerCase().replace(/\.$/, '');
-    questions.push({ type: question.type, name, at: performance.now(), transport });
+    questions.push({ type: question.type, name, at: performance.now(), answersBefore: answersSent, transport });
     const delay = zone.delay?.[name] ?? 0;
     if (delay === 'never') return;
-    const reply = () => send(encodeReply(query, zone, transport === 'udp'));
+    const reply = () => {
+      answersSent++;
+      send(encodeReply(query, zone, transport === 'udp'));
+    };
     if (delay === 0) return reply();
     const timer = setTimeout(() => {
       timers.delete(timer);
