@@ -132,19 +132,24 @@ export interface LabZone {
   hosts: { name: string; addresses: string[] }[];
 }
 
+/** dnsmasq in the foreground on 127.0.0.1:port with no upstream, no hosts file, as nobody: what every lab DNS server shares. */
+const dnsmasqBase = (port: number) => [
+  '--no-daemon',
+  '--no-resolv',
+  '--no-hosts',
+  '--no-poll',
+  `--port=${port}`,
+  '--listen-address=127.0.0.1',
+  '--bind-interfaces',
+  '--user=nobody',
+  '--group=nogroup',
+];
+
 /** Start a dnsmasq of its own serving `zone` on 127.0.0.1 (UDP and TCP on a free port); stop() ends it. */
 export async function startZoneDns(zone: LabZone): Promise<{ host: string; port: number; stop: () => Promise<void> }> {
   const port = await freeUdpPort('127.0.0.1');
   const args = [
-    '--no-daemon',
-    '--no-resolv',
-    '--no-hosts',
-    '--no-poll',
-    `--port=${port}`,
-    '--listen-address=127.0.0.1',
-    '--bind-interfaces',
-    '--user=nobody',
-    '--group=nogroup',
+    ...dnsmasqBase(port),
     ...zone.domains.map((d) => `--local=/${d}/`),
     ...zone.mx.map((m) => `--mx-host=${m.domain},${m.exchange},${m.preference}`),
     ...zone.hosts.map((h) => `--host-record=${h.name},${h.addresses.join(',')}`),
@@ -162,19 +167,7 @@ async function startLabDns(): Promise<{ port: number; daemon: Awaited<ReturnType
   const daemon = await startDaemon({
     name: 'dnsmasq',
     command: 'dnsmasq',
-    args: [
-      '--no-daemon',
-      '--no-resolv',
-      '--no-hosts',
-      '--no-poll',
-      `--port=${port}`,
-      '--listen-address=127.0.0.1',
-      '--bind-interfaces',
-      `--synth-domain=${LAB_REVERSE_ZONE},127.1.0.0/16,mx-`,
-      '--local=/relayprobe.test/',
-      '--user=nobody',
-      '--group=nogroup',
-    ],
+    args: [...dnsmasqBase(port), `--synth-domain=${LAB_REVERSE_ZONE},127.1.0.0/16,mx-`, '--local=/relayprobe.test/'],
     logFile: '/dev/null',
     listen: { host: '127.0.0.1', port },
     protocol: 'udp',
